@@ -1,0 +1,1 @@
+//! actix-web adapter that mounts DALI protocol services, VOSI and UWS endpoints.

@@ -1,0 +1,1 @@
+//! Simple Cone Search 1.03 over the HEALPix-indexed catalogue store.
