@@ -61,3 +61,11 @@ impl DaliRequest {
         self.files.iter().find(|f| f.part_name == name)
     }
 }
+
+/// A DALI service: given the resource path under the service root (`"sync"`, `"capabilities"`,
+/// `"tables/demo.stars"`, `"async/abc/phase"`; empty for the root) and the request, it answers.
+/// Web adapters (see `vo-actix`) mount any implementation under a URL prefix.
+#[async_trait::async_trait]
+pub trait DaliService: Send + Sync + 'static {
+    async fn handle(&self, resource: &str, request: DaliRequest) -> DaliResponse;
+}
