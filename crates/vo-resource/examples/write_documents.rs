@@ -7,15 +7,11 @@
 
 use std::path::PathBuf;
 
-use vo_resource::tap::{
-    DataLimits, DataModel, FeatureList, Language, OutputFormat, TimeLimits, feature_type, upload_method,
-};
-use vo_resource::{
-    AccessUse, Availability, Capability, CapabilityExtension, Column, ConeQuery, ConeSearch, DataType, Detail,
-    ForeignKey, ForeignKeyColumn, InputParam, Interface, InterfaceKind, ParamHttp, QueryType, Schema,
-    SimpleImageAccess, SimpleSpectralAccess, SkyPair, Table, TableAccess, TableSet, tableset::flag, write_availability,
-    write_capabilities, write_table, write_tableset,
-};
+mod samples;
+
+use samples::{example_availability, example_capabilities, example_tableset, records_of_every_type};
+use vo_resource::resource::write_resource;
+use vo_resource::{Detail, write_availability, write_capabilities, write_table, write_tableset};
 
 fn main() -> std::io::Result<()> {
     let directory = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "vo-documents".into()));
@@ -23,6 +19,9 @@ fn main() -> std::io::Result<()> {
     let write = |name: &str, text: String| std::fs::write(directory.join(name), text);
 
     write("capabilities.xml", write_capabilities(&example_capabilities()))?;
+    let vospace =
+        vo_resource::vospace::vospace_capabilities("https://example.org/vospace", &["ivo://ivoa.net/sso#token"]);
+    write("capabilities-vospace.xml", write_capabilities(&vospace))?;
     write("availability.xml", write_availability(&example_availability()))?;
     let tableset = example_tableset();
     write("tables-max.xml", write_tableset(&tableset, Detail::Max))?;
@@ -30,136 +29,10 @@ fn main() -> std::io::Result<()> {
     if let Some(table) = tableset.table("ivoa.obscore") {
         write("table.xml", write_table(table))?;
     }
-    for (name, text) in vo_resource_examples::records() {
-        write(&name, text)?;
+    for record in records_of_every_type() {
+        let name = record.resource_type.xsi_type().replace(':', "-");
+        write(&format!("record-{name}.xml"), write_resource(&record))?;
     }
     println!("documents written to {}", directory.display());
     Ok(())
-}
-
-/// Capabilities of a TAP service with every TAPRegExt element, plus Cone Search, SSA and SIA.
-pub fn example_capabilities() -> Vec<Capability> {
-    let base = "https://example.org/tap";
-    let mut adql = Language::adql();
-    adql.feature_lists = vec![
-        FeatureList::new(feature_type::ADQL_GEO).with("POINT", None).with("CIRCLE", None).with("CONTAINS", None),
-        FeatureList::new(feature_type::UDF)
-            .with("ivo_hasword(haystack TEXT, needle TEXT) -> INTEGER", Some("1 if needle is a word of haystack")),
-    ];
-    let tap = TableAccess {
-        data_models: vec![DataModel::obscore_1_1()],
-        languages: vec![adql],
-        output_formats: vec![OutputFormat::votable_binary2(), OutputFormat::votable_tabledata(), OutputFormat::csv()],
-        upload_methods: vec![upload_method::INLINE.into(), upload_method::HTTP.into(), upload_method::HTTPS.into()],
-        retention_period: Some(TimeLimits { default: Some(172_800), hard: Some(604_800) }),
-        execution_duration: Some(TimeLimits { default: Some(3_600), hard: None }),
-        output_limit: Some(DataLimits::rows(Some(20_000), Some(10_000_000))),
-        upload_limit: Some(DataLimits::bytes(None, Some(100_000_000))),
-    };
-    let cone = ConeSearch {
-        max_sr: Some(10.0),
-        max_records: Some(50_000),
-        verbosity: true,
-        test_query: Some(ConeQuery { ra: 10.5, dec: -20.25, sr: 0.1, ..Default::default() }),
-    };
-    let ssa = SimpleSpectralAccess {
-        compliance_level: "minimal".into(),
-        data_sources: vec!["survey".into()],
-        creation_types: vec!["archival".into()],
-        supported_frames: vec!["ICRS".into()],
-        max_search_radius: Some(90.0),
-        max_records: Some(10_000),
-        ..Default::default()
-    };
-    let sia1 = SimpleImageAccess {
-        image_service_type: "Pointed".into(),
-        max_query_region_size: Some(SkyPair { long: 360.0, lat: 180.0 }),
-        max_records: Some(10_000),
-        ..Default::default()
-    };
-    let mut form = Interface::param_http("https://example.org/scs/form", AccessUse::Full);
-    form.kind = InterfaceKind::ParamHttp(ParamHttp {
-        query_types: vec![QueryType::Get],
-        result_type: Some("application/x-votable+xml".into()),
-        params: vec![InputParam::new("RA", "Right ascension (ICRS)", DataType::simple("real")).required()],
-        test_query: Some("RA=10&DEC=10&SR=1".into()),
-    });
-    vec![
-        Capability::vosi_capabilities(format!("{base}/capabilities")),
-        Capability::vosi_availability(format!("{base}/availability")),
-        Capability::vosi_tables(format!("{base}/tables")),
-        Capability::dali_examples(format!("{base}/examples")),
-        Capability::tap(base, tap),
-        Capability::cone_search("https://example.org/scs?", cone).with_interface(form),
-        Capability::ssa("https://example.org/ssa?", ssa),
-        Capability::sia2("https://example.org/sia2/query"),
-        Capability {
-            extension: CapabilityExtension::SimpleImageAccess(sia1),
-            ..Capability::new(vo_resource::standard_id::SIA).with_interface(Interface::standard(
-                "https://example.org/sia1?",
-                AccessUse::Base,
-                Some("1.0"),
-            ))
-        },
-    ]
-}
-
-fn example_availability() -> Availability {
-    Availability {
-        available: true,
-        up_since: Some("2026-01-31T12:00:00Z".into()),
-        down_at: Some("2026-02-10T06:00:00Z".into()),
-        back_at: Some("2026-02-10T08:00:00Z".into()),
-        note: vec!["Maintenance on 10 February.".into()],
-    }
-}
-
-pub fn example_tableset() -> TableSet {
-    let obscore = Table {
-        description: Some("Observations in the ObsCore 1.1 model".into()),
-        nrows: Some(1_000_000),
-        columns: vec![
-            Column {
-                description: Some("Publisher dataset identifier".into()),
-                ucd: Some("meta.ref.ivoid".into()),
-                utype: Some("obscore:Curation.PublisherDID".into()),
-                std: Some(true),
-                ..Column::new("obs_publisher_did", DataType::votable("char").with_arraysize("*"))
-                    .with_flag(flag::PRIMARY)
-                    .with_flag(flag::INDEXED)
-            },
-            Column {
-                unit: Some("deg".into()),
-                ucd: Some("pos.eq.ra".into()),
-                ..Column::new("s_ra", DataType::votable("double")).with_flag(flag::NULLABLE)
-            },
-            Column::new("t_min", DataType::votable("double")),
-            Column::new("s_region", DataType::votable("double").with_arraysize("*").with_xtype("polygon")),
-        ],
-        ..Table::new("ivoa.obscore")
-    };
-    let plates = Table {
-        foreign_keys: vec![ForeignKey {
-            target_table: "ivoa.obscore".into(),
-            columns: vec![ForeignKeyColumn { from_column: "did".into(), target_column: "obs_publisher_did".into() }],
-            description: Some("The observation a plate belongs to".into()),
-            utype: None,
-        }],
-        columns: vec![Column::new("did", DataType::votable("char").with_arraysize("*"))],
-        ..Table::new("ivoa.plates")
-    };
-    TableSet {
-        schemas: vec![Schema {
-            description: Some("IVOA-defined tables".into()),
-            tables: vec![obscore, plates],
-            ..Schema::new("ivoa")
-        }],
-    }
-}
-
-/// Resource records are added by the resource module's own example set.
-mod vo_resource_examples {
-    pub fn records() -> Vec<(String, String)> {
-        Vec::new()
-    }
 }

@@ -24,17 +24,23 @@
 //! ```
 
 pub mod capability;
+pub mod coverage;
+pub mod curation;
 pub mod datatype;
 pub mod error;
 pub mod interface;
 pub mod registry;
+pub mod resource;
 pub mod simple_dal;
 pub mod tableset;
 pub mod tap;
 pub mod vosi;
+pub mod vospace;
 pub mod xml;
 
 pub use capability::{Capability, CapabilityExtension, Validation, standard_id};
+pub use coverage::{Coverage, Footprint, SpatialCoverage};
+pub use curation::{Contact, Content, Creator, Curation, Date, Relationship, ResourceName, Source};
 pub use datatype::{DataType, TypeSystem};
 pub use error::{Position, ResourceError};
 pub use interface::{
@@ -42,6 +48,7 @@ pub use interface::{
     SecurityMethod,
 };
 pub use registry::{Harvest, Search};
+pub use resource::{Format, Resource, ResourceType, Rights, Status, read_resource, write_resource};
 pub use simple_dal::{
     ConeQuery, ConeSearch, ImageQuery, SimpleImageAccess, SimpleSpectralAccess, SkyPair, SpectralQuery,
 };

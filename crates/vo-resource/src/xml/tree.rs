@@ -131,6 +131,13 @@ impl Element {
     }
 }
 
+/// Elements are equal when their infosets are (positions and prefixes do not count).
+impl PartialEq for Element {
+    fn eq(&self, other: &Element) -> bool {
+        self.infoset_difference(other).is_none()
+    }
+}
+
 /// Turns byte offsets into line/column positions, scanning the input once from left to right.
 struct PositionTracker<'a> {
     text: &'a str,
