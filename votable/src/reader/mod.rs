@@ -1,0 +1,633 @@
+//! The streaming reader: any `BufRead` in, Arrow record batches out.
+//!
+//! The header (everything before the first table's DATA) is parsed by [`VotableReader::new`];
+//! rows are decoded batch by batch as the iterator is advanced, so memory does not grow with the
+//! number of rows. After the data, the rest of the document is parsed (other tables' metadata,
+//! trailing INFOs such as `QUERY_STATUS` = `OVERFLOW`); other tables' data is skipped.
+//!
+//! ```
+//! use vo_votable::reader::VotableReader;
+//! let xml = r#"<VOTABLE version="1.5" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
+//!   <RESOURCE type="results"><TABLE>
+//!     <FIELD name="id" datatype="int"/><FIELD name="name" datatype="char" arraysize="*"/>
+//!     <DATA><TABLEDATA><TR><TD>1</TD><TD>Vega</TD></TR><TR><TD/><TD>Deneb</TD></TR></TABLEDATA></DATA>
+//!   </TABLE><INFO name="QUERY_STATUS" value="OVERFLOW"/></RESOURCE></VOTABLE>"#;
+//! let mut reader = VotableReader::new(xml.as_bytes()).unwrap();
+//! assert_eq!(reader.schema().field(1).name(), "name");
+//! let batch = reader.next().unwrap().unwrap();
+//! assert_eq!(batch.num_rows(), 2);
+//! assert!(reader.next().is_none());
+//! assert_eq!(reader.trailing_infos()[0].value, "OVERFLOW");
+//! ```
+
+mod binary;
+mod builders;
+mod header;
+mod source;
+mod tabledata;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use arrow_schema::{Schema, SchemaRef};
+use quick_xml::events::{BytesStart, Event};
+
+use crate::convert::schema_from_fields;
+use crate::error::{Error, Position, Result};
+use crate::layout::CellLayout;
+use crate::model::{Info, Link, Values, VoTable};
+
+use binary::{Base64State, ByteBuffer, ExternalStream, Fill, InlineBase64};
+use builders::ColumnBuilder;
+use header::{Attributes, HeaderBuilder, Outcome, check_doctype, resolve_reference};
+use source::LineCounter;
+
+pub(crate) use header::is_votable_namespace;
+
+/// Default number of rows per record batch.
+pub const DEFAULT_BATCH_SIZE: usize = 8192;
+
+/// Where the reader is in the document.
+enum State {
+    /// Inside `<TABLEDATA>`.
+    TableData,
+    /// Inside an inline base64 `<STREAM>` (BINARY2 when `flags`).
+    InlineBinary { flags: bool },
+    /// Reading a STREAM referenced by `href`.
+    ExternalBinary { flags: bool, stream: Box<ExternalStream> },
+    /// No more rows.
+    Done,
+}
+
+/// Reads a VOTable document, yielding the first table's rows as record batches.
+pub struct VotableReader<R: BufRead> {
+    xml: quick_xml::Reader<LineCounter<R>>,
+    event_buffer: Vec<u8>,
+    header: HeaderBuilder,
+    document: VoTable,
+    schema: SchemaRef,
+    layouts: Vec<CellLayout>,
+    builders: Vec<ColumnBuilder>,
+    batch_size: usize,
+    state: State,
+    base_dir: Option<PathBuf>,
+    bytes: ByteBuffer,
+    base64: Base64State,
+    cell_text: String,
+}
+
+/// What a header event led to.
+enum Step {
+    Continue,
+    Data { empty: bool },
+    Eof,
+}
+
+impl VotableReader<BufReader<File>> {
+    /// Opens a file; relative `STREAM href`s are resolved against its directory.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = File::open(path)?;
+        let base = path.parent().map(Path::to_path_buf);
+        Self::with_base_dir(BufReader::with_capacity(256 * 1024, file), base)
+    }
+}
+
+impl<R: BufRead> VotableReader<R> {
+    /// Parses the header, up to the data of the first table that has some.
+    pub fn new(input: R) -> Result<Self> {
+        Self::with_base_dir(input, None)
+    }
+
+    /// Like [`new`](Self::new), resolving relative `STREAM href`s against `base_dir`.
+    pub fn with_base_dir(input: R, base_dir: Option<PathBuf>) -> Result<Self> {
+        let mut xml = quick_xml::Reader::from_reader(LineCounter::new(input));
+        xml.config_mut().check_end_names = true;
+        let mut reader = VotableReader {
+            xml,
+            event_buffer: Vec::with_capacity(1024),
+            header: HeaderBuilder::default(),
+            document: VoTable::default(),
+            schema: Arc::new(Schema::empty()),
+            layouts: Vec::new(),
+            builders: Vec::new(),
+            batch_size: DEFAULT_BATCH_SIZE,
+            state: State::Done,
+            base_dir,
+            bytes: ByteBuffer::default(),
+            base64: Base64State::default(),
+            cell_text: String::new(),
+        };
+        loop {
+            match reader.header_event()? {
+                Step::Continue => continue,
+                Step::Eof => {
+                    reader.document = reader.header.take_finished().unwrap_or_default();
+                    if let Some(table) = reader.document.first_table() {
+                        reader.set_columns(&table.fields.clone())?;
+                    }
+                    return Ok(reader);
+                }
+                Step::Data { empty } => {
+                    let fields = reader.header.current_table().map(|t| t.fields.clone()).unwrap_or_default();
+                    reader.set_columns(&fields)?;
+                    reader.document = reader.header.snapshot();
+                    if empty {
+                        reader.finish_document()?;
+                    } else {
+                        reader.start_data()?;
+                    }
+                    return Ok(reader);
+                }
+            }
+        }
+    }
+
+    /// Sets the number of rows per batch (at least 1).
+    pub fn with_batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+
+    /// The document as parsed so far: the header before the data is consumed, the whole document
+    /// (metadata of every table, trailing INFOs) once the iterator has returned `None`.
+    pub fn document(&self) -> &VoTable {
+        &self.document
+    }
+
+    /// The Arrow schema of the streamed table (empty when the document has no table).
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// INFOs after the streamed table's data: those inside the TABLE after DATA, then those in
+    /// the RESOURCE after the TABLE (where `QUERY_STATUS` = `OVERFLOW` goes). Complete once the
+    /// iterator has returned `None`.
+    pub fn trailing_infos(&self) -> &[Info] {
+        &self.header.streamed_trailing_infos
+    }
+
+    fn set_columns(&mut self, fields: &[crate::model::Field]) -> Result<()> {
+        self.layouts = fields.iter().map(CellLayout::new).collect::<Result<Vec<_>>>()?;
+        self.builders = self.layouts.iter().map(ColumnBuilder::new).collect();
+        self.schema = Arc::new(schema_from_fields(fields)?);
+        Ok(())
+    }
+
+    fn here(&self) -> Position {
+        self.xml.get_ref().position()
+    }
+
+    fn xml_error(&self, err: quick_xml::Error) -> Error {
+        let position = self.xml.get_ref().position_of(self.xml.error_position());
+        match err {
+            quick_xml::Error::Io(io) => Error::Io(std::io::Error::new(io.kind(), io.to_string())),
+            other => Error::xml(Some(position), other.to_string()),
+        }
+    }
+
+    /// Feeds one event to the header builder.
+    fn header_event(&mut self) -> Result<Step> {
+        self.event_buffer.clear();
+        let position = self.here();
+        let event = match self.xml.read_event_into(&mut self.event_buffer) {
+            Ok(e) => e,
+            Err(err) => return Err(self.xml_error(err)),
+        };
+        let outcome = match event {
+            Event::Start(e) => self.header.start(&e, false, position)?,
+            Event::Empty(e) => {
+                let is_data = e.local_name().as_ref() == "DATA";
+                match self.header.start(&e, true, position)? {
+                    Outcome::StreamedData if is_data => return Ok(Step::Data { empty: true }),
+                    other => other,
+                }
+            }
+            Event::End(e) => {
+                self.header.end(e.name().as_ref(), position)?;
+                Outcome::Continue
+            }
+            Event::Text(t) => {
+                self.header.text(&t.xml10_content(), position)?;
+                Outcome::Continue
+            }
+            Event::CData(t) => {
+                self.header.text(&t.xml10_content(), position)?;
+                Outcome::Continue
+            }
+            Event::GeneralRef(r) => {
+                let c = resolve_reference(&r, position)?;
+                self.header.text(c.encode_utf8(&mut [0u8; 4]), position)?;
+                Outcome::Continue
+            }
+            Event::DocType(d) => {
+                check_doctype(&d, position)?;
+                Outcome::Continue
+            }
+            Event::Eof => {
+                if self.header.finished().is_none() {
+                    return Err(Error::xml(Some(position), "the document ends before </VOTABLE>"));
+                }
+                return Ok(Step::Eof);
+            }
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Outcome::Continue,
+        };
+        match outcome {
+            Outcome::Continue => Ok(Step::Continue),
+            Outcome::StreamedData => Ok(Step::Data { empty: false }),
+            Outcome::SkipStreamText => {
+                self.skip_stream_text()?;
+                Ok(Step::Continue)
+            }
+        }
+    }
+
+    /// Skips the text of a STREAM we do not read, without buffering it.
+    fn skip_stream_text(&mut self) -> Result<()> {
+        let mut stream = self.xml.stream();
+        loop {
+            let data = stream.fill_buf()?;
+            if data.is_empty() {
+                return Ok(());
+            }
+            match memchr::memchr(b'<', data) {
+                Some(end) => {
+                    stream.consume(end);
+                    return Ok(());
+                }
+                None => {
+                    let n = data.len();
+                    stream.consume(n);
+                }
+            }
+        }
+    }
+
+    /// The next start (or empty) tag inside DATA, skipping whitespace and comments.
+    fn next_data_tag(&mut self) -> Result<(String, Attributes, bool, Position)> {
+        loop {
+            self.event_buffer.clear();
+            let position = self.here();
+            let event = match self.xml.read_event_into(&mut self.event_buffer) {
+                Ok(e) => e,
+                Err(err) => return Err(self.xml_error(err)),
+            };
+            let (e, empty): (BytesStart<'_>, bool) = match event {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::Text(t) if t.trim().is_empty() => continue,
+                Event::Comment(_) => continue,
+                Event::Eof => return Err(Error::xml(Some(position), "the document ends inside DATA")),
+                other => {
+                    return Err(Error::invalid(
+                        Some(position),
+                        format!("unexpected {other:?} where table data should start"),
+                    ));
+                }
+            };
+            let attributes = Attributes::parse(&e, position)?;
+            return Ok((e.local_name().as_ref().to_string(), attributes, empty, position));
+        }
+    }
+
+    /// Reads the serialization element and STREAM, choosing the data state.
+    fn start_data(&mut self) -> Result<()> {
+        let (name, _, empty, position) = self.next_data_tag()?;
+        let flags = match name.as_str() {
+            "TABLEDATA" => {
+                self.state = State::TableData;
+                if empty {
+                    self.state = State::Done;
+                    self.finish_document()?;
+                }
+                return Ok(());
+            }
+            "BINARY" => false,
+            "BINARY2" => true,
+            "FITS" => {
+                return Err(Error::Unsupported {
+                    position: Some(position),
+                    message: "FITS serialization is not supported; ask the service for BINARY2 or TABLEDATA".into(),
+                });
+            }
+            other => return Err(Error::invalid(Some(position), format!("unknown serialization <{other}> in DATA"))),
+        };
+        if empty {
+            return Err(Error::invalid(Some(position), format!("<{name}/> has no STREAM")));
+        }
+        let (stream, attributes, stream_empty, position) = self.next_data_tag()?;
+        if stream != "STREAM" {
+            return Err(Error::invalid(Some(position), format!("expected <STREAM> in <{name}>, found <{stream}>")));
+        }
+        let encoding = attributes.get("encoding").unwrap_or("none").to_string();
+        if let Some(href) = attributes.get("href") {
+            let input = self.open_href(href, position)?;
+            let base64 = match encoding.as_str() {
+                "none" => None,
+                "base64" => Some(Base64State::default()),
+                other => {
+                    return Err(Error::Unsupported {
+                        position: Some(position),
+                        message: format!("STREAM encoding=\"{other}\" (only none and base64 are read)"),
+                    });
+                }
+            };
+            if !stream_empty {
+                self.skip_stream_text()?;
+            }
+            self.state = State::ExternalBinary {
+                flags,
+                stream: Box::new(ExternalStream { input, base64, href: href.to_string() }),
+            };
+            return Ok(());
+        }
+        if encoding != "base64" {
+            return Err(Error::Unsupported {
+                position: Some(position),
+                message: format!("inline STREAM with encoding=\"{encoding}\" (inline binary data must be base64)"),
+            });
+        }
+        self.base64 = Base64State::default();
+        self.state = if stream_empty { State::Done } else { State::InlineBinary { flags } };
+        if stream_empty {
+            self.close_binary_elements()?;
+            self.finish_document()?;
+        }
+        Ok(())
+    }
+
+    fn open_href(&self, href: &str, position: Position) -> Result<Box<dyn BufRead>> {
+        let path = if let Some(rest) = href.strip_prefix("file://") {
+            PathBuf::from(rest)
+        } else if let Some(rest) = href.strip_prefix("file:") {
+            PathBuf::from(rest)
+        } else if href.contains("://") {
+            return Err(Error::Unsupported {
+                position: Some(position),
+                message: format!("STREAM href=\"{href}\": only file: URLs are read; fetch the data and pass a path"),
+            });
+        } else {
+            PathBuf::from(href)
+        };
+        let path = match (&self.base_dir, path.is_relative()) {
+            (Some(base), true) => base.join(path),
+            _ => path,
+        };
+        let file = File::open(&path).map_err(|e| {
+            Error::invalid(Some(position), format!("cannot open STREAM href=\"{href}\" ({}): {e}", path.display()))
+        })?;
+        Ok(Box::new(BufReader::with_capacity(256 * 1024, file)))
+    }
+
+    /// Consumes `</STREAM>` and `</BINARY>`/`</BINARY2>` after binary data.
+    fn close_binary_elements(&mut self) -> Result<()> {
+        loop {
+            self.event_buffer.clear();
+            let position = self.here();
+            match self.xml.read_event_into(&mut self.event_buffer) {
+                Ok(Event::End(e)) if matches!(e.local_name().as_ref(), "BINARY" | "BINARY2") => return Ok(()),
+                Ok(Event::End(_) | Event::Text(_) | Event::Comment(_)) => continue,
+                Ok(Event::Eof) => return Err(Error::xml(Some(position), "the document ends inside DATA")),
+                Ok(other) => {
+                    return Err(Error::invalid(
+                        Some(position),
+                        format!("unexpected {other:?} after the binary STREAM"),
+                    ));
+                }
+                Err(err) => return Err(self.xml_error(err)),
+            }
+        }
+    }
+
+    /// Parses the rest of the document after the data.
+    fn finish_document(&mut self) -> Result<()> {
+        self.state = State::Done;
+        loop {
+            if let Step::Eof = self.header_event()? {
+                break;
+            }
+        }
+        if let Some(doc) = self.header.take_finished() {
+            self.document = doc;
+        }
+        Ok(())
+    }
+
+    fn finish_batch(&mut self, rows: usize) -> Result<RecordBatch> {
+        let columns = self.builders.iter_mut().map(ColumnBuilder::finish).collect::<Result<Vec<_>>>()?;
+        let options = arrow_array::RecordBatchOptions::new().with_row_count(Some(rows));
+        Ok(RecordBatch::try_new_with_options(self.schema.clone(), columns, &options)?)
+    }
+
+    fn read_batch(&mut self) -> Result<Option<RecordBatch>> {
+        let (rows, ended) = match &mut self.state {
+            State::Done => return Ok(None),
+            State::TableData => self.read_tabledata_rows()?,
+            State::InlineBinary { flags } => {
+                let flags = *flags;
+                let mut fill = InlineBase64 { input: self.xml.stream(), state: &mut self.base64 };
+                read_binary_rows(&mut fill, &mut self.bytes, &mut self.builders, &self.layouts, flags, self.batch_size)?
+            }
+            State::ExternalBinary { flags, stream } => {
+                let flags = *flags;
+                read_binary_rows(
+                    &mut **stream,
+                    &mut self.bytes,
+                    &mut self.builders,
+                    &self.layouts,
+                    flags,
+                    self.batch_size,
+                )?
+            }
+        };
+        let batch = self.finish_batch(rows)?;
+        if ended {
+            if let State::InlineBinary { .. } = self.state {
+                self.close_binary_elements()?;
+            }
+            self.finish_document()?;
+        }
+        Ok(if rows == 0 { None } else { Some(batch) })
+    }
+
+    /// Reads up to `batch_size` TR elements; returns (rows, data ended).
+    fn read_tabledata_rows(&mut self) -> Result<(usize, bool)> {
+        let mut rows = 0;
+        while rows < self.batch_size {
+            self.event_buffer.clear();
+            let position = self.here();
+            let event = match self.xml.read_event_into(&mut self.event_buffer) {
+                Ok(e) => e,
+                Err(err) => return Err(self.xml_error(err)),
+            };
+            match event {
+                Event::Start(e) if e.local_name().as_ref() == "TR" => {
+                    self.read_row(position)?;
+                    rows += 1;
+                }
+                Event::Empty(e) if e.local_name().as_ref() == "TR" => {
+                    self.check_cell_count(0, position)?;
+                }
+                Event::End(e) if e.local_name().as_ref() == "TABLEDATA" => return Ok((rows, true)),
+                Event::Text(_) | Event::Comment(_) => {}
+                Event::Eof => return Err(Error::xml(Some(position), "the document ends inside TABLEDATA")),
+                other => {
+                    return Err(Error::invalid(
+                        Some(position),
+                        format!("unexpected {other:?} in TABLEDATA (expected TR)"),
+                    ));
+                }
+            }
+        }
+        Ok((rows, false))
+    }
+
+    fn check_cell_count(&self, cells: usize, position: Position) -> Result<()> {
+        if cells != self.layouts.len() {
+            return Err(Error::invalid(
+                Some(position),
+                format!("row has {cells} cells but the table has {} FIELDs", self.layouts.len()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads the TDs of one TR (its start tag already consumed).
+    fn read_row(&mut self, row_position: Position) -> Result<()> {
+        let mut column = 0;
+        let mut in_cell = false;
+        let mut cell_position = row_position;
+        loop {
+            self.event_buffer.clear();
+            let position = self.here();
+            let event = match self.xml.read_event_into(&mut self.event_buffer) {
+                Ok(e) => e,
+                Err(err) => return Err(self.xml_error(err)),
+            };
+            match event {
+                Event::Start(e) if e.local_name().as_ref() == "TD" && !in_cell => {
+                    in_cell = true;
+                    cell_position = position;
+                    self.cell_text.clear();
+                }
+                Event::Empty(e) if e.local_name().as_ref() == "TD" && !in_cell => {
+                    self.cell_text.clear();
+                    self.decode_text_cell(column, position)?;
+                    column += 1;
+                }
+                Event::Text(t) if in_cell => self.cell_text.push_str(&t.xml10_content()),
+                Event::CData(t) if in_cell => self.cell_text.push_str(&t.xml10_content()),
+                Event::GeneralRef(r) if in_cell => {
+                    let c = resolve_reference(&r, position)?;
+                    self.cell_text.push(c);
+                }
+                Event::End(e) if e.local_name().as_ref() == "TD" => {
+                    in_cell = false;
+                    self.decode_text_cell(column, cell_position)?;
+                    column += 1;
+                }
+                Event::End(e) if e.local_name().as_ref() == "TR" => {
+                    return self.check_cell_count(column, row_position);
+                }
+                Event::Text(_) | Event::Comment(_) => {}
+                Event::GeneralRef(_) | Event::CData(_) => {}
+                Event::Eof => return Err(Error::xml(Some(position), "the document ends inside a TR")),
+                other => {
+                    return Err(Error::invalid(Some(position), format!("unexpected {other:?} in TR (expected TD)")));
+                }
+            }
+        }
+    }
+
+    fn decode_text_cell(&mut self, column: usize, position: Position) -> Result<()> {
+        let (Some(builder), Some(layout)) = (self.builders.get_mut(column), self.layouts.get(column)) else {
+            return Err(Error::invalid(
+                Some(position),
+                format!("row has more cells than the table's {} FIELDs", self.layouts.len()),
+            ));
+        };
+        tabledata::decode_cell(builder, layout, &self.cell_text).map_err(|message| Error::Value {
+            position: Some(position),
+            column: layout.name.clone(),
+            message,
+        })
+    }
+}
+
+/// Decodes up to `batch_size` binary rows; returns (rows, stream ended).
+fn read_binary_rows<F: Fill>(
+    fill: &mut F,
+    bytes: &mut ByteBuffer,
+    builders: &mut [ColumnBuilder],
+    layouts: &[CellLayout],
+    flags: bool,
+    batch_size: usize,
+) -> Result<(usize, bool)> {
+    let flag_len = if flags { layouts.len().div_ceil(8) } else { 0 };
+    let mut flag_bytes = vec![0u8; flag_len];
+    let mut rows = 0;
+    while rows < batch_size {
+        if bytes.at_end(fill)? {
+            return Ok((rows, true));
+        }
+        if flags {
+            flag_bytes.copy_from_slice(bytes.take(flag_len, fill, "(null flags)")?);
+        }
+        for (column, (builder, layout)) in builders.iter_mut().zip(layouts).enumerate() {
+            let null = flags && flag_bytes[column / 8] & (0x80 >> (column % 8)) != 0;
+            binary::decode_cell(builder, layout, bytes, fill, null)?;
+        }
+        rows += 1;
+    }
+    Ok((rows, false))
+}
+
+impl<R: BufRead> Iterator for VotableReader<R> {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.read_batch() {
+            Ok(Some(batch)) => Some(Ok(batch)),
+            Ok(None) => None,
+            Err(e) => {
+                // After an error the position in the stream is unknown: stop.
+                self.state = State::Done;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Reads a whole (small) document: its model and all rows of its first table.
+pub fn read_all<R: BufRead>(input: R) -> Result<(VoTable, Vec<RecordBatch>)> {
+    let mut reader = VotableReader::new(input)?;
+    let batches = reader.by_ref().collect::<Result<Vec<_>>>()?;
+    Ok((reader.document, batches))
+}
+
+/// Parses a `<VALUES>` fragment (as kept in Arrow metadata).
+pub(crate) fn parse_values_fragment(xml: &str) -> Result<Values> {
+    let field = parse_fragment_field(xml)?;
+    Ok(field.values.unwrap_or_default())
+}
+
+/// Parses `<LINK>` fragments (as kept in Arrow metadata).
+pub(crate) fn parse_links_fragment(xml: &str) -> Result<Vec<Link>> {
+    Ok(parse_fragment_field(xml)?.links)
+}
+
+/// Wraps FIELD children in a minimal document and parses it.
+fn parse_fragment_field(children: &str) -> Result<crate::model::Field> {
+    let doc = format!(
+        "<VOTABLE><RESOURCE><TABLE><FIELD name=\"x\" datatype=\"char\">{children}</FIELD></TABLE></RESOURCE></VOTABLE>"
+    );
+    let reader = VotableReader::new(doc.as_bytes())?;
+    reader
+        .document()
+        .first_table()
+        .and_then(|t| t.fields.first().cloned())
+        .ok_or_else(|| Error::invalid(None, "metadata fragment did not parse"))
+}
