@@ -3,9 +3,12 @@
 //! connection): the real server wires `Registry::handle` into its web framework.
 //!
 //! ```text
-//! cargo run -p vo-registry --example serve -- 8089 250
+//! cargo run -p vo-registry --example serve -- 8089 250 [DATABASE_URL]
 //! ASTROCLOUD_URL=http://127.0.0.1:8089 conformance/registry/run
 //! ```
+//!
+//! The registry tables go into DATABASE_URL (default: an in-memory SQLite database), e.g.
+//! `postgres://postgres@127.0.0.1:5432/postgres` to try the PostgreSQL path.
 
 mod sample;
 
@@ -19,7 +22,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port: u16 = std::env::args().nth(1).map(|p| p.parse()).transpose()?.unwrap_or(8089);
     let services: usize = std::env::args().nth(2).map(|n| n.parse()).transpose()?.unwrap_or(250);
     let base_url = format!("http://127.0.0.1:{port}");
-    let (registry, _source) = sample::registry(&base_url, services, 100).await;
+    let database_url = std::env::args().nth(3).unwrap_or_else(|| "sqlite::memory:".into());
+    let (registry, _source) = sample::registry_in(&base_url, services, 100, &database_url).await;
     let listener = TcpListener::bind(("127.0.0.1", port))?;
     println!("registry with {} records at {base_url}/oai", services + 2);
     for stream in listener.incoming() {

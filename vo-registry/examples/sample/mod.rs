@@ -1,6 +1,8 @@
 //! A sample registry for the examples: the registry and authority records plus `n` cone search
 //! services, over an in-memory SQLite database.
 
+#![allow(dead_code)] // each example uses part of this
+
 use std::sync::Arc;
 
 use vo_registry::{MemorySource, Registry, RegistryConfig};
@@ -53,13 +55,23 @@ pub fn records(base_url: &str, services: usize) -> Vec<Resource> {
 }
 
 pub async fn registry(base_url: &str, services: usize, page_size: usize) -> (Registry, Arc<MemorySource>) {
+    registry_in(base_url, services, page_size, "sqlite::memory:").await
+}
+
+/// The sample registry with its tables in `database_url` (e.g. `postgres://user@host/db`).
+pub async fn registry_in(
+    base_url: &str,
+    services: usize,
+    page_size: usize,
+    database_url: &str,
+) -> (Registry, Arc<MemorySource>) {
     sqlx::any::install_default_drivers();
     // One connection: every connection to sqlite::memory: is a database of its own.
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
-        .connect("sqlite::memory:")
+        .connect(database_url)
         .await
-        .unwrap_or_else(|e| panic!("in-memory SQLite: {e}"));
+        .unwrap_or_else(|e| panic!("{database_url}: {e}"));
     let mut config = RegistryConfig::new(format!("{base_url}/oai"), "ivo://example.org/registry", "ops@example.org");
     config.page_size = page_size;
     let source = Arc::new(MemorySource::new(records(base_url, services)));
