@@ -270,3 +270,47 @@ pub fn parse_document(text: &str) -> Result<Element, ResourceError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xsi_type_is_resolved_by_namespace_not_prefix() {
+        let doc = r#"<r xmlns:x="http://www.w3.org/2001/XMLSchema-instance" xmlns:t="http://www.ivoa.net/xml/TAPRegExt/v1.0">
+  <capability x:type="t:TableAccess"/></r>"#;
+        let root = parse_document(doc).unwrap();
+        assert!(root.children[0].has_type(ns::TR, "TableAccess"));
+        assert_eq!(root.children[0].xsi_type_written.as_deref(), Some("t:TableAccess"));
+        assert!(root.children[0].attributes.is_empty());
+    }
+
+    #[test]
+    fn entities_character_references_and_cdata_become_text() {
+        let root = parse_document("<a>x &amp; y &#x3C; z <![CDATA[<raw>]]></a>").unwrap();
+        assert_eq!(root.text, "x & y < z <raw>");
+        assert!(parse_document("<a>&nbsp;</a>").unwrap_err().to_string().contains("unknown entity"));
+    }
+
+    #[test]
+    fn positions_are_lines_and_columns() {
+        let root = parse_document("<a>\n  <b/>\n    <c></c></a>").unwrap();
+        assert_eq!(root.children[0].position, Position { line: 2, column: 3 });
+        assert_eq!(root.children[1].position, Position { line: 3, column: 5 });
+    }
+
+    #[test]
+    fn infoset_comparison_ignores_prefixes_and_reports_differences() {
+        let a = parse_document(r#"<p:a xmlns:p="urn:x" k="1"><b> t </b></p:a>"#).unwrap();
+        let b = parse_document(r#"<q:a xmlns:q="urn:x" k="1"><b>t</b></q:a>"#).unwrap();
+        assert_eq!(a, b);
+        let c = parse_document(r#"<q:a xmlns:q="urn:x" k="2"><b>t</b></q:a>"#).unwrap();
+        assert!(a.infoset_difference(&c).unwrap().contains("attributes"));
+    }
+
+    #[test]
+    fn unclosed_documents_are_errors() {
+        assert!(matches!(parse_document("<a><b></b>"), Err(ResourceError::Xml { .. })));
+        assert!(matches!(parse_document(""), Err(ResourceError::Xml { .. })));
+    }
+}
