@@ -39,7 +39,7 @@ use base64::Engine as _;
 
 use crate::convert::schema_to_fields;
 use crate::error::{Error, Result};
-use crate::layout::{CellLayout, Shape};
+use crate::layout::CellLayout;
 use crate::model::{Field, Info, Resource, Table, VoTable};
 use crate::xml_out::{DataSlot, write_document, write_infos};
 
@@ -145,15 +145,7 @@ impl<W: Write> VotableWriter<W> {
     pub fn for_schema(out: W, schema: &Schema, serialization: Serialization) -> Result<Self> {
         let mut fields = schema_to_fields(schema)?;
         if serialization == Serialization::Binary {
-            for field in fields.iter_mut().filter(|f| f.datatype.is_integer() && f.null_value().is_none()) {
-                let null = match field.datatype {
-                    crate::model::Datatype::UnsignedByte => "255".to_string(),
-                    crate::model::Datatype::Short => i16::MIN.to_string(),
-                    crate::model::Datatype::Int => i32::MIN.to_string(),
-                    _ => i64::MIN.to_string(),
-                };
-                *field = std::mem::take(field).with_null(null);
-            }
+            declare_binary_nulls(&mut fields);
         }
         Self::new(out, results_document(fields), serialization)
     }
@@ -286,8 +278,16 @@ pub fn results_document(fields: Vec<Field>) -> VoTable {
     VoTable { resources: vec![resource], ..VoTable::default() }
 }
 
-/// `true` when a layout's binary cells all have the same size (used by tests and benchmarks).
-#[allow(dead_code)]
-pub(crate) fn is_fixed_width(layout: &CellLayout) -> bool {
-    !matches!(layout.shape, Shape::Variable { .. })
+/// Gives integer FIELDs without a VALUES null the type's minimum (255 for unsignedByte) as
+/// null value, so that BINARY, which has no null flags, can represent their nulls.
+pub fn declare_binary_nulls(fields: &mut [Field]) {
+    for field in fields.iter_mut().filter(|f| f.datatype.is_integer() && f.null_value().is_none()) {
+        let null = match field.datatype {
+            crate::model::Datatype::UnsignedByte => "255".to_string(),
+            crate::model::Datatype::Short => i16::MIN.to_string(),
+            crate::model::Datatype::Int => i32::MIN.to_string(),
+            _ => i64::MIN.to_string(),
+        };
+        *field = std::mem::take(field).with_null(null);
+    }
 }

@@ -10,13 +10,48 @@ use super::view::{ColumnView, Elements, NumericColumn};
 #[inline]
 pub(crate) fn encode_cell(out: &mut Vec<u8>, layout: &CellLayout, view: &ColumnView<'_>, row: usize, null: bool) {
     if null {
-        out.extend_from_slice(b"<TD/>");
+        write_null(out, layout);
         return;
     }
     out.extend_from_slice(b"<TD>");
     match view {
         ColumnView::Str(column) => write_text(out, layout, column.value(row)),
         ColumnView::Numeric(column) => write_numbers(out, layout, column, row),
+    }
+    out.extend_from_slice(b"</TD>");
+}
+
+/// A null cell. `<TD/>` is the standard's null, but validators (STILTS votlint) insist that
+/// fixed-size arrays, complex numbers and bits have all their elements, so those are written as
+/// null elements when the datatype has one: `NaN` for floating types, `?` for booleans, the VALUES
+/// null of integers, `0` for bits (which have no null; the cell's nullness is lost in TABLEDATA).
+fn write_null(out: &mut Vec<u8>, layout: &CellLayout) {
+    let elements = match layout.shape {
+        Shape::Fixed(n) if !layout.datatype.is_character() => n * layout.components,
+        Shape::Scalar if layout.components == 2 || layout.datatype == Datatype::Bit => layout.components,
+        _ => 0,
+    };
+    let mut itoa_buf = itoa::Buffer::new();
+    let filler: &[u8] = match layout.datatype {
+        _ if elements == 0 => b"",
+        Datatype::Float | Datatype::Double | Datatype::FloatComplex | Datatype::DoubleComplex => b"NaN",
+        Datatype::Boolean => b"?",
+        Datatype::Bit => b"0",
+        _ => match layout.int_null {
+            Some(magic) => itoa_buf.format(magic).as_bytes(),
+            None => b"",
+        },
+    };
+    if filler.is_empty() {
+        out.extend_from_slice(b"<TD/>");
+        return;
+    }
+    out.extend_from_slice(b"<TD>");
+    for i in 0..elements {
+        if i > 0 && layout.datatype != Datatype::Bit {
+            out.push(b' ');
+        }
+        out.extend_from_slice(filler);
     }
     out.extend_from_slice(b"</TD>");
 }

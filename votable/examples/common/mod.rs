@@ -1,0 +1,3 @@
+//! Code shared by the examples and the integration tests.
+
+pub mod matrix;
