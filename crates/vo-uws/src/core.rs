@@ -118,8 +118,10 @@ impl Core {
     /// Forgets a job: stops it, deletes its rows and files. Returns whether it existed.
     pub async fn delete(&self, job_id: &str) -> Result<bool, UwsError> {
         self.cancel_running(job_id);
-        let existed = self.store.delete_job(job_id).await?;
+        // Files first: a crash in between leaves a job without files (its result requests
+        // answer 404), never files without a job.
         self.files.remove_job(job_id).await?;
+        let existed = self.store.delete_job(job_id).await?;
         self.watch.announce(job_id, None);
         Ok(existed)
     }
@@ -132,8 +134,8 @@ impl Core {
             }
             DestructionPolicy::Archive => {
                 self.cancel_running(job_id);
-                self.store.archive_job(job_id).await?;
                 self.files.remove_job(job_id).await?;
+                self.store.archive_job(job_id).await?;
                 self.watch.announce(job_id, Some(ExecutionPhase::Archived));
             }
         }

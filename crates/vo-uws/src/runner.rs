@@ -22,22 +22,24 @@ pub(crate) fn spawn_background_tasks(core: Arc<Core>, queue: mpsc::Receiver<Stri
     tokio::spawn(reap(core));
 }
 
-/// Takes queued jobs one by one and runs each in its own task once a worker slot is free.
+/// Takes queued jobs one by one and runs each in its own task. A worker slot is taken *before*
+/// the next job leaves the queue, so jobs wait in the bounded queue (and the queue's capacity
+/// means what the configuration says).
 async fn dispatch(core: Arc<Core>, mut queue: mpsc::Receiver<String>) {
     let slots = Arc::new(Semaphore::new(core.config.workers.max(1)));
     loop {
-        let job_id = tokio::select! {
-            _ = core.shutdown.cancelled() => return,
-            next = queue.recv() => match next {
-                Some(job_id) => job_id,
-                None => return,
-            },
-        };
         let slot = tokio::select! {
             _ = core.shutdown.cancelled() => return,
             slot = slots.clone().acquire_owned() => match slot {
                 Ok(slot) => slot,
                 Err(_) => return,
+            },
+        };
+        let job_id = tokio::select! {
+            _ = core.shutdown.cancelled() => return,
+            next = queue.recv() => match next {
+                Some(job_id) => job_id,
+                None => return,
             },
         };
         let core = core.clone();
@@ -127,7 +129,13 @@ async fn run_job(core: &Core, job_id: &str) -> Result<(), UwsError> {
             let change = PhaseChange::to(ExecutionPhase::Aborted).ended(ended).with_error(Some(&error));
             core.change_phase(job_id, &executing, change).await?;
         }
-        Outcome::Cancelled => {}
+        Outcome::Cancelled => {
+            // A job deleted while running may have written files after its directory was
+            // removed: remove them again now that the executor has stopped.
+            if core.store.load_phase(job_id).await?.is_none() {
+                core.files.remove_job(job_id).await?;
+            }
+        }
     }
     Ok(())
 }
