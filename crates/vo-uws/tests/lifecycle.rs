@@ -245,6 +245,11 @@ async fn dropping_the_service_stops_running_jobs() {
     let id = h.create("MODE=gate&PHASE=RUN").await;
     h.wait_for_started(1).await;
     let stopped = h.stopped_early.clone();
+    let store = h.pool.clone();
     drop(h.uws);
     wait_for_count(&stopped, 1).await;
+    // The job is left EXECUTING for the next service start to mark as interrupted.
+    let phase: String =
+        sqlx::query_scalar("SELECT phase FROM uws_job WHERE job_id = $1").bind(&id).fetch_one(&store).await.unwrap();
+    assert_eq!(phase, "EXECUTING");
 }
