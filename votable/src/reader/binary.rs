@@ -291,6 +291,12 @@ fn push_elements(b: &mut NumericBuilder, layout: &CellLayout, raw: &[u8], count:
         }};
     }
     match &mut b.values {
+        // A scalar bit is the most significant bit of its byte; astropy writes 0x08 instead, so
+        // any set bit counts (the others are padding and should be zero anyway).
+        ElementValues::Bool(bits) if layout.datatype == Datatype::Bit && layout.shape == Shape::Scalar => {
+            bits.append(raw.first().is_some_and(|&byte| byte != 0));
+            b.element_validity.append_non_null();
+        }
         ElementValues::Bool(bits) if layout.datatype == Datatype::Bit => {
             for k in 0..count {
                 bits.append(raw[k / 8] & (0x80 >> (k % 8)) != 0);
