@@ -98,8 +98,7 @@ pub struct Harness {
 impl Harness {
     pub async fn new(config: UwsConfig) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("meta.db").display());
-        let pool = vo_uws::connect_pool(&url, 4).await.unwrap();
+        let pool = test_database(&dir).await;
         let gate = Arc::new(Semaphore::new(0));
         let stopped_early = Arc::new(AtomicUsize::new(0));
         let started = Arc::new(AtomicUsize::new(0));
@@ -240,4 +239,25 @@ pub async fn wait_for_count(counter: &AtomicUsize, n: usize) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("counter stayed at {} instead of reaching {n}", counter.load(Ordering::SeqCst));
+}
+
+/// A fresh database: an SQLite file in `dir`, or, when `VO_UWS_TEST_POSTGRES` holds the URL of
+/// a PostgreSQL server's maintenance database, a new PostgreSQL database on that server (so the
+/// same suite checks that the SQL works on both).
+pub async fn test_database(dir: &tempfile::TempDir) -> AnyPool {
+    match std::env::var("VO_UWS_TEST_POSTGRES") {
+        Err(_) => {
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("meta.db").display());
+            vo_uws::connect_pool(&url, 4).await.unwrap()
+        }
+        Ok(admin_url) => {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+            let name = format!("uws_test_{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst), nanos);
+            let admin = vo_uws::connect_pool(&admin_url, 1).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+            vo_uws::connect_pool(&format!("{base}/{name}"), 4).await.unwrap()
+        }
+    }
 }
