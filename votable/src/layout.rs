@@ -70,6 +70,20 @@ impl CellLayout {
         Ok(layout)
     }
 
+    /// The binary width of every cell, or `None` when it varies (variable-length arrays).
+    pub(crate) fn binary_width(&self) -> Option<usize> {
+        let elements = match self.shape {
+            Shape::Variable { .. } => return None,
+            Shape::Scalar => 1,
+            Shape::Fixed(n) => n,
+        };
+        Some(match self.datatype {
+            Datatype::Bit => elements.div_ceil(8),
+            Datatype::UnicodeChar => 2 * elements,
+            other => elements * other.element_bytes(),
+        })
+    }
+
     /// The binary size of an element (bytes), or 0 for bits.
     pub(crate) fn element_bytes(&self) -> usize {
         self.datatype.element_bytes() / self.components

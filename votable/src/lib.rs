@@ -28,6 +28,7 @@
 //! ```
 
 pub mod arrow_meta;
+mod base64_engine;
 pub mod convert;
 mod error;
 mod layout;

@@ -1,3 +1,4 @@
-//! Code shared by the examples and the integration tests.
+//! Code shared by the examples, benchmarks and integration tests.
 
+pub mod bench_data;
 pub mod matrix;

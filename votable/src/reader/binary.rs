@@ -3,7 +3,6 @@
 use std::io::BufRead;
 
 use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use quick_xml::reader::BinaryStream;
 
 use crate::error::{Error, Position, Result};
@@ -12,14 +11,6 @@ use crate::model::Datatype;
 
 use super::builders::{ColumnBuilder, ElementValues, NumericBuilder, TextBuilder};
 use super::source::LineCounter;
-
-/// Base64 decoding that accepts missing padding and non-zero trailing bits (seen in the wild).
-const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
 
 /// Largest slice of input handled per fill, to keep memory flat whatever the document size.
 const CHUNK: usize = 64 * 1024;
@@ -46,12 +37,24 @@ impl Base64State {
     pub(crate) fn decode(&mut self, text: &[u8], last: bool, out: &mut Vec<u8>) -> Result<(), String> {
         self.clean.clear();
         self.clean.extend_from_slice(&self.carry);
-        self.clean.extend(text.iter().copied().filter(|b| !b.is_ascii_whitespace()));
+        // Base64 lines are separated by newlines (sometimes CR or spaces): copy the runs between
+        // them, then drop any rarer whitespace.
+        let mut from = 0;
+        for at in memchr::memchr3_iter(b'\n', b'\r', b' ', text) {
+            self.clean.extend_from_slice(&text[from..at]);
+            from = at + 1;
+        }
+        self.clean.extend_from_slice(&text[from..]);
+        if memchr::memchr2(b'\t', b'\x0C', &self.clean).is_some() {
+            self.clean.retain(|b| !b.is_ascii_whitespace());
+        }
         let usable = if last { self.clean.len() } else { self.clean.len() / 4 * 4 };
         // Padding may only end the stream (or a concatenated block, handled by decoding
         // quantum by quantum when one appears).
         let decode_all = |input: &[u8], out: &mut Vec<u8>| -> Result<(), String> {
-            LENIENT_BASE64.decode_vec(input, out).map_err(|e| format!("bad base64 in STREAM: {e}"))
+            crate::base64_engine::LENIENT_DECODER
+                .decode_vec(input, out)
+                .map_err(|e| format!("bad base64 in STREAM: {e}"))
         };
         let input = &self.clean[..usable];
         match memchr::memchr(b'=', input) {
@@ -161,6 +164,21 @@ impl ByteBuffer {
         Ok(true)
     }
 
+    /// The decoded bytes not consumed yet.
+    pub(crate) fn available(&self) -> &[u8] {
+        &self.buf[self.pos..]
+    }
+
+    /// Marks `n` available bytes as consumed.
+    pub(crate) fn advance(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+    }
+
+    /// Makes at least `n` bytes available if the stream has them; `false` when it ends first.
+    pub(crate) fn ensure_available<F: Fill>(&mut self, n: usize, fill: &mut F) -> Result<bool> {
+        self.ensure(n, fill)
+    }
+
     /// `true` when no byte is left in the stream (the clean end between rows).
     pub(crate) fn at_end<F: Fill>(&mut self, fill: &mut F) -> Result<bool> {
         Ok(!self.ensure(1, fill)?)
@@ -203,24 +221,40 @@ pub(crate) fn decode_cell<F: Fill>(
         Shape::Fixed(n) => n,
         Shape::Variable { .. } => read_count(bytes, fill, name)?,
     };
+    let size = match builder {
+        ColumnBuilder::Text(_) => count.checked_mul(unit),
+        ColumnBuilder::Numeric(_) if layout.datatype == Datatype::Bit => Some(count.div_ceil(8)),
+        ColumnBuilder::Numeric(_) => count.checked_mul(unit * layout.components),
+    }
+    .ok_or_else(|| too_long(fill, name))?;
+    let raw = bytes.take(size, fill, name)?;
+    fill_cell(builder, layout, raw, count, null)
+        .map_err(|m| Error::invalid(fill.position(), format!("column '{name}': {m}")))
+}
+
+/// Pushes one cell whose `count` elements are the bytes `raw`.
+#[inline]
+pub(crate) fn fill_cell(
+    builder: &mut ColumnBuilder,
+    layout: &CellLayout,
+    raw: &[u8],
+    count: usize,
+    null: bool,
+) -> Result<(), String> {
     match builder {
         ColumnBuilder::Text(text) => {
-            let raw = bytes.take(count.checked_mul(unit).ok_or_else(|| too_long(fill, name))?, fill, name)?;
-            let result = if null { text.push_null() } else { push_text(text, raw, layout.datatype) };
-            result.map_err(|m| Error::invalid(fill.position(), m))
+            if null {
+                text.push_null()
+            } else {
+                push_text(text, raw, layout.datatype)
+            }
         }
         ColumnBuilder::Numeric(numeric) => {
             let start = numeric.values.len();
-            let size = if layout.datatype == Datatype::Bit {
-                count.div_ceil(8)
-            } else {
-                count.checked_mul(unit * layout.components).ok_or_else(|| too_long(fill, name))?
-            };
-            let raw = bytes.take(size, fill, name)?;
             if !null {
                 push_elements(numeric, layout, raw, count);
             }
-            numeric.end_cell(!null, start).map_err(|m| Error::invalid(fill.position(), format!("column '{name}': {m}")))
+            numeric.end_cell(!null, start)
         }
     }
 }

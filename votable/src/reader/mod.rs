@@ -22,6 +22,7 @@
 
 mod binary;
 mod builders;
+mod fixed_rows;
 mod header;
 mod source;
 mod tabledata;
@@ -445,7 +446,7 @@ impl<R: BufRead> VotableReader<R> {
         };
         let batch = self.finish_batch(rows)?;
         if ended {
-            if let State::InlineBinary { .. } = self.state {
+            if let State::InlineBinary { .. } | State::ExternalBinary { .. } = self.state {
                 self.close_binary_elements()?;
             }
             self.finish_document()?;
@@ -567,6 +568,9 @@ fn read_binary_rows<F: Fill>(
     batch_size: usize,
 ) -> Result<(usize, bool)> {
     let flag_len = if flags { layouts.len().div_ceil(8) } else { 0 };
+    if let Some(widths) = layouts.iter().map(CellLayout::binary_width).collect::<Option<Vec<usize>>>() {
+        return read_fixed_rows(fill, bytes, builders, layouts, &widths, flag_len, batch_size);
+    }
     let mut flag_bytes = vec![0u8; flag_len];
     let mut rows = 0;
     while rows < batch_size {
@@ -581,6 +585,38 @@ fn read_binary_rows<F: Fill>(
             binary::decode_cell(builder, layout, bytes, fill, null)?;
         }
         rows += 1;
+    }
+    Ok((rows, false))
+}
+
+/// [`read_binary_rows`] for tables whose rows all have the same width: decodes every complete
+/// row already in the buffer at once.
+fn read_fixed_rows<F: Fill>(
+    fill: &mut F,
+    bytes: &mut ByteBuffer,
+    builders: &mut [ColumnBuilder],
+    layouts: &[CellLayout],
+    widths: &[usize],
+    flag_len: usize,
+    batch_size: usize,
+) -> Result<(usize, bool)> {
+    let row_width = flag_len + widths.iter().sum::<usize>();
+    if row_width == 0 {
+        return Err(Error::invalid(fill.position(), "binary rows of zero bytes (a table without columns?)"));
+    }
+    let mut rows = 0;
+    while rows < batch_size {
+        if !bytes.ensure_available(row_width, fill)? {
+            if bytes.available().is_empty() {
+                return Ok((rows, true));
+            }
+            return Err(Error::invalid(fill.position(), "binary data ends in the middle of a row"));
+        }
+        let n = (bytes.available().len() / row_width).min(batch_size - rows);
+        fixed_rows::decode_rows(builders, layouts, widths, flag_len, bytes.available(), n)
+            .map_err(|m| Error::invalid(fill.position(), m))?;
+        bytes.advance(n * row_width);
+        rows += n;
     }
     Ok((rows, false))
 }

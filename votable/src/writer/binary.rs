@@ -6,7 +6,55 @@ use arrow_array::Array;
 use crate::layout::{CellLayout, Shape};
 use crate::model::Datatype;
 
-use super::view::{ColumnView, Elements, NumericColumn};
+use super::view::{Cells, ColumnView, Elements, NumericColumn};
+
+/// A column prepared for binary encoding. Scalar numbers, the bulk of most tables, are written
+/// straight from their Arrow buffers; everything else goes through [`encode_cell`].
+pub(crate) enum BinaryColumn<'a> {
+    U8(&'a [u8], u8),
+    I16(&'a [i16], i16),
+    I32(&'a [i32], i32),
+    I64(&'a [i64], i64),
+    F32(&'a [f32]),
+    F64(&'a [f64]),
+    Other(&'a ColumnView<'a>),
+}
+
+impl<'a> BinaryColumn<'a> {
+    pub(crate) fn new(layout: &CellLayout, view: &'a ColumnView<'a>) -> Self {
+        let magic = layout.int_null.unwrap_or(0);
+        match view {
+            ColumnView::Numeric(NumericColumn { elements, cells: Cells::Scalar, .. })
+                if layout.shape == Shape::Scalar && layout.components == 1 =>
+            {
+                match *elements {
+                    Elements::U8(v) => BinaryColumn::U8(v, magic as u8),
+                    Elements::I16(v) => BinaryColumn::I16(v, magic as i16),
+                    Elements::I32(v) => BinaryColumn::I32(v, magic as i32),
+                    Elements::I64(v) => BinaryColumn::I64(v, magic),
+                    Elements::F32(v) => BinaryColumn::F32(v),
+                    Elements::F64(v) => BinaryColumn::F64(v),
+                    Elements::Bool(_) => BinaryColumn::Other(view),
+                }
+            }
+            _ => BinaryColumn::Other(view),
+        }
+    }
+
+    /// Appends the cell of `row`; `null` cells get the null filler.
+    #[inline]
+    pub(crate) fn encode(&self, out: &mut Vec<u8>, layout: &CellLayout, row: usize, null: bool) {
+        match self {
+            BinaryColumn::U8(v, magic) => out.push(if null { *magic } else { v[row] }),
+            BinaryColumn::I16(v, magic) => out.extend_from_slice(&(if null { *magic } else { v[row] }).to_be_bytes()),
+            BinaryColumn::I32(v, magic) => out.extend_from_slice(&(if null { *magic } else { v[row] }).to_be_bytes()),
+            BinaryColumn::I64(v, magic) => out.extend_from_slice(&(if null { *magic } else { v[row] }).to_be_bytes()),
+            BinaryColumn::F32(v) => out.extend_from_slice(&(if null { f32::NAN } else { v[row] }).to_be_bytes()),
+            BinaryColumn::F64(v) => out.extend_from_slice(&(if null { f64::NAN } else { v[row] }).to_be_bytes()),
+            BinaryColumn::Other(view) => encode_cell(out, layout, view, row, null),
+        }
+    }
+}
 
 /// Appends the binary encoding of one cell. `null` cells get the standard's filler (NaN, the
 /// VALUES null magic value, zero bytes, or an empty variable array).

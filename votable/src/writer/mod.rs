@@ -26,6 +26,7 @@
 
 mod binary;
 mod conform;
+mod fixed_rows;
 mod rows;
 mod tabledata;
 pub(crate) mod view;
@@ -104,6 +105,8 @@ pub struct VotableWriter<W: Write> {
     pending: Vec<u8>,
     /// Base64 text ready for `out`.
     encoded: Vec<u8>,
+    /// Base64 text before line breaks are inserted.
+    base64_text: Vec<u8>,
     rows_written: u64,
     row_buffer: Option<rows::RowBuffer>,
 }
@@ -133,6 +136,7 @@ impl<W: Write> VotableWriter<W> {
             trailer_depth: parts.trailer_depth,
             pending: Vec::with_capacity(FLUSH_THRESHOLD + 4096),
             encoded: Vec::new(),
+            base64_text: Vec::new(),
             rows_written: 0,
             row_buffer: None,
         })
@@ -142,6 +146,11 @@ impl<W: Write> VotableWriter<W> {
     /// `INFO name="QUERY_STATUS" value="OK"` and one TABLE whose FIELDs come from the schema
     /// (see [`crate::convert`]). For [`Serialization::Binary`], which has no null flags, integer
     /// columns without a VALUES null get the type's minimum (255 for unsignedByte) as null value.
+    ///
+    /// String columns are declared `char` (7-bit ASCII) unless their metadata says `unicodeChar`:
+    /// in BINARY/BINARY2 a non-ASCII character in a `char` column is written as `?`. When the
+    /// text may not be ASCII, build the FIELDs with [`crate::convert::fields_for_batch`] (which
+    /// picks `unicodeChar` from a sample batch) and call [`new`](Self::new).
     pub fn for_schema(out: W, schema: &Schema, serialization: Serialization) -> Result<Self> {
         let mut fields = schema_to_fields(schema)?;
         if serialization == Serialization::Binary {
@@ -194,6 +203,30 @@ impl<W: Write> VotableWriter<W> {
         let nulls: Vec<Option<NullBuffer>> = arrays.iter().map(|a| a.logical_nulls()).collect();
         let is_null = |column: usize, row: usize| nulls[column].as_ref().is_some_and(|n| n.is_null(row));
         let flag_bytes = self.layouts.len().div_ceil(8);
+        let binary_columns: Vec<binary::BinaryColumn<'_>> =
+            self.layouts.iter().zip(&views).map(|(layout, view)| binary::BinaryColumn::new(layout, view)).collect();
+        let widths: Option<Vec<usize>> = self.layouts.iter().map(CellLayout::binary_width).collect();
+        if let (Some(widths), false) = (widths, self.serialization == Serialization::TableData) {
+            let flags = if self.serialization == Serialization::Binary2 { flag_bytes } else { 0 };
+            for start in (0..batch.num_rows()).step_by(fixed_rows::ROWS_PER_PASS) {
+                let end = (start + fixed_rows::ROWS_PER_PASS).min(batch.num_rows());
+                fixed_rows::encode_rows(
+                    &mut self.pending,
+                    &self.layouts,
+                    &binary_columns,
+                    &nulls,
+                    &widths,
+                    flags,
+                    start,
+                    end,
+                );
+                if self.pending.len() >= FLUSH_THRESHOLD {
+                    self.flush_pending(false)?;
+                }
+            }
+            self.rows_written += batch.num_rows() as u64;
+            return self.flush_pending(false);
+        }
         for row in 0..batch.num_rows() {
             match self.serialization {
                 Serialization::TableData => {
@@ -206,17 +239,17 @@ impl<W: Write> VotableWriter<W> {
                 Serialization::Binary2 => {
                     let flags_at = self.pending.len();
                     self.pending.resize(flags_at + flag_bytes, 0);
-                    for (column, (layout, view)) in self.layouts.iter().zip(&views).enumerate() {
+                    for (column, (layout, encoder)) in self.layouts.iter().zip(&binary_columns).enumerate() {
                         let null = is_null(column, row);
                         if null {
                             self.pending[flags_at + column / 8] |= 0x80 >> (column % 8);
                         }
-                        binary::encode_cell(&mut self.pending, layout, view, row, null);
+                        encoder.encode(&mut self.pending, layout, row, null);
                     }
                 }
                 Serialization::Binary => {
-                    for (column, (layout, view)) in self.layouts.iter().zip(&views).enumerate() {
-                        binary::encode_cell(&mut self.pending, layout, view, row, is_null(column, row));
+                    for (column, (layout, encoder)) in self.layouts.iter().zip(&binary_columns).enumerate() {
+                        encoder.encode(&mut self.pending, layout, row, is_null(column, row));
                     }
                 }
             }
@@ -237,17 +270,19 @@ impl<W: Write> VotableWriter<W> {
         }
         let lines = self.pending.len() / BASE64_LINE_BYTES;
         let consumed = lines * BASE64_LINE_BYTES;
+        // Encoding the whole block in one call lets the engine use SIMD; the lines are then
+        // copied out with their newlines.
+        self.base64_text.resize(lines * 76, 0);
+        // 57 × lines bytes always encode to exactly 76 × lines characters: this cannot fail.
+        let _ = crate::base64_engine::ENCODER.encode_slice(&self.pending[..consumed], &mut self.base64_text);
         self.encoded.clear();
         self.encoded.resize(lines * 77, 0);
-        for (raw, text) in
-            self.pending[..consumed].chunks_exact(BASE64_LINE_BYTES).zip(self.encoded.chunks_exact_mut(77))
-        {
-            // 57 bytes always encode to exactly 76 characters, so this cannot fail.
-            let _ = base64::engine::general_purpose::STANDARD.encode_slice(raw, &mut text[..76]);
+        for (line, text) in self.base64_text.chunks_exact(76).zip(self.encoded.chunks_exact_mut(77)) {
+            text[..76].copy_from_slice(line);
             text[76] = b'\n';
         }
         if last && consumed < self.pending.len() {
-            let rest = base64::engine::general_purpose::STANDARD.encode(&self.pending[consumed..]);
+            let rest = crate::base64_engine::ENCODER.encode(&self.pending[consumed..]);
             self.encoded.extend_from_slice(rest.as_bytes());
             self.encoded.push(b'\n');
             self.pending.clear();

@@ -89,6 +89,10 @@ impl<W: std::io::Write> VotableWriter<W> {
             self.row_buffer = Some(RowBuffer { schema, rows: Vec::with_capacity(ROWS_PER_BATCH) });
         }
         let buffer = self.row_buffer.as_mut().expect("row buffer was just created");
+        // Check now, so the error points at this row rather than at a later flush.
+        for (value, field) in row.iter().zip(buffer.schema.fields()) {
+            check_value(value, field.data_type(), field.name())?;
+        }
         buffer.rows.push(row.to_vec());
         if buffer.rows.len() >= ROWS_PER_BATCH {
             self.flush_rows()?;
@@ -116,6 +120,25 @@ impl<W: std::io::Write> VotableWriter<W> {
         let batch = RecordBatch::try_new(schema, columns)?;
         self.encode_batch(&batch)
     }
+}
+
+/// Whether `value` can be stored in a column of `data_type` (integers range-checked).
+fn check_value(value: &Value, data_type: &DataType, column: &str) -> Result<()> {
+    let fits = match (value, data_type) {
+        (Value::Null, _) => true,
+        (Value::Bool(_), DataType::Boolean) => true,
+        (Value::Int(i), DataType::UInt8) => u8::try_from(*i).is_ok(),
+        (Value::Int(i), DataType::Int16) => i16::try_from(*i).is_ok(),
+        (Value::Int(i), DataType::Int32) => i32::try_from(*i).is_ok(),
+        (Value::Int(_), DataType::Int64 | DataType::Float32 | DataType::Float64) => true,
+        (Value::Float(_), DataType::Float32 | DataType::Float64) => true,
+        (Value::Text(_), DataType::Utf8) => true,
+        (Value::Array(items), DataType::FixedSizeList(item, _) | DataType::List(item)) => {
+            return items.iter().try_for_each(|v| check_value(v, item.data_type(), column));
+        }
+        _ => false,
+    };
+    if fits { Ok(()) } else { Err(wrong(column, value, data_type)) }
 }
 
 fn wrong(column: &str, value: &Value, data_type: &DataType) -> Error {
