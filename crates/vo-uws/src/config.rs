@@ -40,6 +40,10 @@ pub struct UwsConfig {
     pub reaper_interval: Duration,
     /// Delete or archive jobs at destruction time.
     pub destruction_policy: DestructionPolicy,
+    /// The most jobs one job-list response shows (the newest ones), whatever LAST says; the
+    /// schema lets a server filter the list, and an unbounded list of a busy anonymous owner
+    /// costs seconds and tens of megabytes. `None` for no limit.
+    pub max_listed_jobs: Option<u64>,
 }
 
 impl Default for UwsConfig {
@@ -55,6 +59,7 @@ impl Default for UwsConfig {
             max_active_jobs_per_owner: None,
             reaper_interval: Duration::from_secs(60),
             destruction_policy: DestructionPolicy::Delete,
+            max_listed_jobs: Some(10_000),
         }
     }
 }

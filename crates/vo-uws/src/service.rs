@@ -115,7 +115,10 @@ impl UwsService {
     }
 
     async fn list_jobs(&self, request: &DaliRequest) -> Result<DaliResponse, DaliError> {
-        let filter = crate::params::job_filter(&request.params)?;
+        let mut filter = crate::params::job_filter(&request.params)?;
+        if let Some(cap) = self.core.config.max_listed_jobs {
+            filter.last = Some(filter.last.map_or(cap, |last| last.min(cap)));
+        }
         let jobs = self.core.store.list_jobs(owner_of(request), &filter).await?;
         Ok(DaliResponse::xml(crate::xml::jobs_document(&request.base_url, &jobs)))
     }

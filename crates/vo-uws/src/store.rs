@@ -36,7 +36,7 @@ const SCHEMA: &[&str] = &[
     // The job list: one owner's jobs, newest first, optionally after an instant.
     "CREATE INDEX IF NOT EXISTS uws_job_owner_created ON uws_job (owner_id, creation_time, job_id)",
     // The job list filtered by phase.
-    "CREATE INDEX IF NOT EXISTS uws_job_owner_phase ON uws_job (owner_id, phase, creation_time)",
+    "CREATE INDEX IF NOT EXISTS uws_job_owner_phase_created ON uws_job (owner_id, phase, creation_time, job_id)",
     // The reaper.
     "CREATE INDEX IF NOT EXISTS uws_job_destruction ON uws_job (destruction_time)",
     "CREATE TABLE IF NOT EXISTS uws_parameter (
@@ -246,38 +246,51 @@ impl JobStore {
             .collect()
     }
 
-    /// The job list of one owner, newest first.
+    /// The job list of one owner, newest first (ties broken by id, so the order is stable).
+    ///
+    /// Every query is answered from an index: the (owner, creation time) index without a phase
+    /// filter, the (owner, phase, creation time) index with one. Several phases are queried one
+    /// by one and merged, because a single `phase IN (...)` makes SQLite scan the owner's whole
+    /// history to keep the order.
     pub async fn list_jobs(&self, owner: Option<&str>, filter: &JobFilter) -> Result<Vec<JobSummary>, UwsError> {
-        let mut sql =
-            String::from("SELECT job_id, phase, run_id, owner_id, creation_time FROM uws_job WHERE owner_id = $1");
-        let mut next_placeholder = 2;
-        let mut placeholder = || {
-            let p = format!("${next_placeholder}");
-            next_placeholder += 1;
-            p
-        };
-        let phases: Vec<&str> = filter.phases.iter().map(|p| p.as_str()).collect();
-        if phases.is_empty() {
-            sql.push_str(&format!(" AND phase <> {}", placeholder()));
-        } else {
-            let list: Vec<String> = phases.iter().map(|_| placeholder()).collect();
-            sql.push_str(&format!(" AND phase IN ({})", list.join(", ")));
+        if filter.phases.len() <= 1 {
+            return self.list_jobs_in_phase(owner, filter.phases.first().copied(), filter).await;
         }
+        let mut phases = filter.phases.clone();
+        phases.sort_by_key(|p| p.as_str());
+        phases.dedup();
+        let mut jobs = Vec::new();
+        for phase in phases {
+            jobs.extend(self.list_jobs_in_phase(owner, Some(phase), filter).await?);
+        }
+        jobs.sort_by(|a, b| b.creation_time.cmp(&a.creation_time).then_with(|| b.id.cmp(&a.id)));
+        if let Some(last) = filter.last {
+            jobs.truncate(usize::try_from(last).unwrap_or(usize::MAX));
+        }
+        Ok(jobs)
+    }
+
+    /// The job list restricted to one phase, or to every phase but ARCHIVED when `phase` is None.
+    async fn list_jobs_in_phase(
+        &self,
+        owner: Option<&str>,
+        phase: Option<ExecutionPhase>,
+        filter: &JobFilter,
+    ) -> Result<Vec<JobSummary>, UwsError> {
+        let mut sql = String::from(
+            "SELECT job_id, phase, run_id, owner_id, creation_time FROM uws_job WHERE owner_id = $1 AND phase",
+        );
+        sql.push_str(if phase.is_some() { " = $2" } else { " <> $2" });
         if filter.after.is_some() {
-            sql.push_str(&format!(" AND creation_time > {}", placeholder()));
+            sql.push_str(" AND creation_time > $3");
         }
         sql.push_str(" ORDER BY creation_time DESC, job_id DESC");
         if filter.last.is_some() {
-            sql.push_str(&format!(" LIMIT {}", placeholder()));
+            sql.push_str(if filter.after.is_some() { " LIMIT $4" } else { " LIMIT $3" });
         }
-
-        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(owner_key(owner));
-        if phases.is_empty() {
-            query = query.bind(ExecutionPhase::Archived.as_str());
-        }
-        for phase in phases {
-            query = query.bind(phase);
-        }
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(owner_key(owner))
+            .bind(phase.unwrap_or(ExecutionPhase::Archived).as_str());
         if let Some(after) = filter.after {
             query = query.bind(after);
         }

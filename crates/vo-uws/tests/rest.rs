@@ -181,6 +181,23 @@ async fn job_list_filters() {
 }
 
 #[tokio::test]
+async fn job_list_is_capped_at_the_newest_jobs() {
+    let h = Harness::new(UwsConfig { max_listed_jobs: Some(2), ..quick_config() }).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(h.create("").await);
+        tokio::time::sleep(Duration::from_millis(3)).await;
+    }
+    for query in ["", "LAST=10", "PHASE=PENDING&PHASE=QUEUED"] {
+        let list = body_text(h.call(Method::Get, "", query).await).await;
+        assert_eq!(list.matches("<uws:jobref").count(), 2, "{query}: {list}");
+        assert!(list.contains(&ids[2]) && list.contains(&ids[1]) && !list.contains(&ids[0]), "{query}");
+    }
+    let one = body_text(h.call(Method::Get, "", "LAST=1").await).await;
+    assert_eq!(one.matches("<uws:jobref").count(), 1);
+}
+
+#[tokio::test]
 async fn parameters_can_be_edited_while_pending() {
     let h = Harness::new(quick_config()).await;
     let id = h.create("MODE=fail&lang=ADQL").await;
