@@ -112,14 +112,13 @@ pub(crate) fn parse_integer(text: &str) -> Option<i64> {
 /// Parses a TABLEDATA float: decimal/exponent, `NaN`, `Inf`, `+Inf`, `-Inf` (case-insensitive).
 pub(crate) fn parse_float(text: &str) -> Option<f64> {
     let t = text.trim();
-    match t.to_ascii_lowercase().as_str() {
-        "nan" | "+nan" | "-nan" => return Some(f64::NAN),
-        "inf" | "+inf" | "infinity" | "+infinity" => return Some(f64::INFINITY),
-        "-inf" | "-infinity" => return Some(f64::NEG_INFINITY),
-        _ => {}
+    // Rust's parser accepts `inf`, `infinity` and `nan` in any case, with a sign.
+    if let Ok(v) = t.parse::<f64>() {
+        return Some(v);
     }
-    // Rust's parser also accepts "inf"/"nan" spellings handled above, and nothing else odd.
-    t.parse::<f64>().ok()
+    // Rare spellings, only tried once the common path failed (no allocation on the hot path).
+    let unsigned = t.trim_start_matches(['+', '-']);
+    (unsigned.eq_ignore_ascii_case("nan")).then_some(f64::NAN)
 }
 
 /// `true` when `value` is in the range of the integer datatype.

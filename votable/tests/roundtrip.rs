@@ -137,3 +137,29 @@ fn binary2_is_lossless_for_arrow() {
         assert_eq!(again.to_data(), first.to_data(), "{}", case.id);
     }
 }
+
+#[test]
+fn tabledata_reads_the_same_whatever_the_input_buffer_size() {
+    // Small buffers split rows and cells at every possible place, exercising the switch between
+    // the fast row scanner and the event parser.
+    let mut fields = Vec::new();
+    let mut columns = Vec::new();
+    for case in matrix::cases().into_iter().filter(|c| !matrix::disputed(&c.id)) {
+        fields.push(case.field);
+        columns.push(case.rows);
+    }
+    let mut writer = VotableWriter::new(Vec::new(), results_document(fields), Serialization::TableData).unwrap();
+    for _ in 0..20 {
+        for row in 0..matrix::ROWS {
+            let values: Vec<Value> = columns.iter().map(|c| c[row].clone()).collect();
+            writer.write_row(&values).unwrap();
+        }
+    }
+    let bytes = writer.finish(&[]).unwrap();
+    let reference: Vec<RecordBatch> = VotableReader::new(&bytes[..]).unwrap().collect::<Result<_, _>>().unwrap();
+    for capacity in [1, 7, 64, 333, 4096] {
+        let input = std::io::BufReader::with_capacity(capacity, &bytes[..]);
+        let batches: Vec<RecordBatch> = VotableReader::new(input).unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!(batches, reference, "buffer capacity {capacity}");
+    }
+}

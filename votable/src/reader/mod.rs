@@ -22,6 +22,7 @@
 
 mod binary;
 mod builders;
+mod fast_tabledata;
 mod fixed_rows;
 mod header;
 mod source;
@@ -78,6 +79,10 @@ pub struct VotableReader<R: BufRead> {
     bytes: ByteBuffer,
     base64: Base64State,
     cell_text: String,
+    /// Cell byte ranges of the row being scanned by the TABLEDATA fast path.
+    cell_ranges: Vec<Option<(usize, usize)>>,
+    /// Whether the last XML event was a tag (not text), which the TABLEDATA fast path needs.
+    after_tag: bool,
 }
 
 /// What a header event led to.
@@ -121,6 +126,8 @@ impl<R: BufRead> VotableReader<R> {
             bytes: ByteBuffer::default(),
             base64: Base64State::default(),
             cell_text: String::new(),
+            cell_ranges: Vec::new(),
+            after_tag: true,
         };
         loop {
             match reader.header_event()? {
@@ -458,26 +465,43 @@ impl<R: BufRead> VotableReader<R> {
     fn read_tabledata_rows(&mut self) -> Result<(usize, bool)> {
         let mut rows = 0;
         while rows < self.batch_size {
+            // After a Text event quick-xml has seen (but not consumed) the `<` of the next tag and
+            // will skip it blindly: the fast path may only take over after a tag.
+            if self.after_tag {
+                rows += fast_tabledata::read_rows(
+                    &mut self.xml,
+                    &mut self.builders,
+                    &self.layouts,
+                    &mut self.cell_ranges,
+                    self.batch_size - rows,
+                )?;
+                if rows == self.batch_size {
+                    break;
+                }
+            }
             self.event_buffer.clear();
-            let position = self.here();
+            // Positions are computed only for errors: an offset is all a row needs to keep.
+            let offset = self.xml.get_ref().offset();
             let event = match self.xml.read_event_into(&mut self.event_buffer) {
                 Ok(e) => e,
                 Err(err) => return Err(self.xml_error(err)),
             };
+            let position = || self.xml.get_ref().position_of(offset);
+            self.after_tag = !matches!(event, Event::Text(_));
             match event {
                 Event::Start(e) if e.local_name().as_ref() == "TR" => {
-                    self.read_row(position)?;
+                    self.read_row(offset)?;
                     rows += 1;
                 }
                 Event::Empty(e) if e.local_name().as_ref() == "TR" => {
-                    self.check_cell_count(0, position)?;
+                    self.check_cell_count(0, offset)?;
                 }
                 Event::End(e) if e.local_name().as_ref() == "TABLEDATA" => return Ok((rows, true)),
                 Event::Text(_) | Event::Comment(_) => {}
-                Event::Eof => return Err(Error::xml(Some(position), "the document ends inside TABLEDATA")),
+                Event::Eof => return Err(Error::xml(Some(position()), "the document ends inside TABLEDATA")),
                 other => {
                     return Err(Error::invalid(
-                        Some(position),
+                        Some(position()),
                         format!("unexpected {other:?} in TABLEDATA (expected TR)"),
                     ));
                 }
@@ -486,10 +510,10 @@ impl<R: BufRead> VotableReader<R> {
         Ok((rows, false))
     }
 
-    fn check_cell_count(&self, cells: usize, position: Position) -> Result<()> {
+    fn check_cell_count(&self, cells: usize, offset: u64) -> Result<()> {
         if cells != self.layouts.len() {
             return Err(Error::invalid(
-                Some(position),
+                Some(self.xml.get_ref().position_of(offset)),
                 format!("row has {cells} cells but the table has {} FIELDs", self.layouts.len()),
             ));
         }
@@ -497,61 +521,63 @@ impl<R: BufRead> VotableReader<R> {
     }
 
     /// Reads the TDs of one TR (its start tag already consumed).
-    fn read_row(&mut self, row_position: Position) -> Result<()> {
+    fn read_row(&mut self, row_offset: u64) -> Result<()> {
         let mut column = 0;
         let mut in_cell = false;
-        let mut cell_position = row_position;
+        let mut cell_offset = row_offset;
         loop {
             self.event_buffer.clear();
-            let position = self.here();
+            let offset = self.xml.get_ref().offset();
             let event = match self.xml.read_event_into(&mut self.event_buffer) {
                 Ok(e) => e,
                 Err(err) => return Err(self.xml_error(err)),
             };
+            let position = || self.xml.get_ref().position_of(offset);
             match event {
                 Event::Start(e) if e.local_name().as_ref() == "TD" && !in_cell => {
                     in_cell = true;
-                    cell_position = position;
+                    cell_offset = offset;
                     self.cell_text.clear();
                 }
                 Event::Empty(e) if e.local_name().as_ref() == "TD" && !in_cell => {
                     self.cell_text.clear();
-                    self.decode_text_cell(column, position)?;
+                    self.decode_text_cell(column, offset)?;
                     column += 1;
                 }
                 Event::Text(t) if in_cell => self.cell_text.push_str(&t.xml10_content()),
                 Event::CData(t) if in_cell => self.cell_text.push_str(&t.xml10_content()),
                 Event::GeneralRef(r) if in_cell => {
-                    let c = resolve_reference(&r, position)?;
+                    let c = resolve_reference(&r, position())?;
                     self.cell_text.push(c);
                 }
                 Event::End(e) if e.local_name().as_ref() == "TD" => {
                     in_cell = false;
-                    self.decode_text_cell(column, cell_position)?;
+                    self.decode_text_cell(column, cell_offset)?;
                     column += 1;
                 }
                 Event::End(e) if e.local_name().as_ref() == "TR" => {
-                    return self.check_cell_count(column, row_position);
+                    return self.check_cell_count(column, row_offset);
                 }
                 Event::Text(_) | Event::Comment(_) => {}
                 Event::GeneralRef(_) | Event::CData(_) => {}
-                Event::Eof => return Err(Error::xml(Some(position), "the document ends inside a TR")),
+                Event::Eof => return Err(Error::xml(Some(position()), "the document ends inside a TR")),
                 other => {
-                    return Err(Error::invalid(Some(position), format!("unexpected {other:?} in TR (expected TD)")));
+                    return Err(Error::invalid(Some(position()), format!("unexpected {other:?} in TR (expected TD)")));
                 }
             }
         }
     }
 
-    fn decode_text_cell(&mut self, column: usize, position: Position) -> Result<()> {
+    fn decode_text_cell(&mut self, column: usize, offset: u64) -> Result<()> {
+        let position = || self.xml.get_ref().position_of(offset);
         let (Some(builder), Some(layout)) = (self.builders.get_mut(column), self.layouts.get(column)) else {
             return Err(Error::invalid(
-                Some(position),
+                Some(position()),
                 format!("row has more cells than the table's {} FIELDs", self.layouts.len()),
             ));
         };
         tabledata::decode_cell(builder, layout, &self.cell_text).map_err(|message| Error::Value {
-            position: Some(position),
+            position: Some(self.xml.get_ref().position_of(offset)),
             column: layout.name.clone(),
             message,
         })

@@ -25,6 +25,11 @@ impl<R: BufRead> LineCounter<R> {
         LineCounter { inner, offset: 0, newlines: 0, line_starts: VecDeque::with_capacity(REMEMBERED_LINES) }
     }
 
+    /// Bytes consumed so far (cheap; turn into a [`Position`] with [`Self::position_of`]).
+    pub(crate) fn offset(&self) -> u64 {
+        self.offset
+    }
+
     /// The position of byte `offset` (at most the current offset, and not too far behind it).
     pub(crate) fn position_of(&self, offset: u64) -> Position {
         let offset = offset.min(self.offset);
