@@ -82,15 +82,16 @@ async fn run(clients: usize, jobs: usize) {
         .build()
         .unwrap();
     let per_client = jobs.div_ceil(clients);
+    let cpu_before = process_cpu_seconds();
     let started = Instant::now();
-    let tasks: Vec<_> = (0..clients)
-        .map(|_| actix_web::rt::spawn(client_loop(http.clone(), list_url.clone(), per_client)))
-        .collect();
+    let tasks: Vec<_> =
+        (0..clients).map(|_| actix_web::rt::spawn(client_loop(http.clone(), list_url.clone(), per_client))).collect();
     let mut latencies = Vec::new();
     for task in tasks {
         latencies.extend(task.await.unwrap());
     }
     let elapsed = started.elapsed();
+    let cpu = process_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
     latencies.sort();
     let percentile = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize].as_secs_f64() * 1000.0;
     println!(
@@ -107,5 +108,22 @@ async fn run(clients: usize, jobs: usize) {
         percentile(0.99),
         percentile(1.0)
     );
+    if let Some(cpu) = cpu {
+        // CPU time is a steadier figure than wall time on a machine shared with other work.
+        println!(
+            "CPU time of the process (server and clients together): {:.2} s, {:.2} ms per job",
+            cpu,
+            cpu * 1000.0 / latencies.len() as f64
+        );
+    }
     handle.stop(false).await;
+}
+
+/// User plus system CPU time of this process so far, from /proc (Linux); None elsewhere.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ is 100 on Linux
 }

@@ -70,6 +70,13 @@ impl Core {
             self.change_phase(job_id, &editable, change).await?;
             return Ok(());
         }
+        self.queue(job_id).await
+    }
+
+    /// Puts a PENDING or HELD job whose parameters are valid in the queue (or in HELD when the
+    /// queue is full).
+    pub async fn queue(&self, job_id: &str) -> Result<(), DaliError> {
+        let editable = [ExecutionPhase::Pending, ExecutionPhase::Held];
         if !self.change_phase(job_id, &editable, PhaseChange::to(ExecutionPhase::Queued)).await? {
             return Err(DaliError::forbidden(format!("job {job_id} changed phase meanwhile; it was not started")));
         }

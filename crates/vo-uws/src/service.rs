@@ -180,7 +180,7 @@ impl UwsService {
             return Err(err.into());
         }
         if run_now && phase == ExecutionPhase::Pending {
-            core.run(&job_id, phase).await?;
+            core.queue(&job_id).await?;
         }
         Ok(DaliResponse::see_other(job_url(request, &job_id)))
     }
@@ -223,22 +223,19 @@ impl UwsService {
     /// Checks that the job exists and belongs to the requester; returns its phase.
     pub(crate) async fn authorize(&self, job_id: &str, request: &DaliRequest) -> Result<ExecutionPhase, DaliError> {
         match self.core.store.load_phase(job_id).await? {
-            None => Err(DaliError::not_found(format!("no job {job_id} (it never existed, or it was deleted)"))),
-            Some((_, owner)) if owner.as_deref() != owner_of(request) => {
-                Err(DaliError::forbidden(format!("job {job_id} belongs to another user")))
-            }
+            None => Err(no_such_job(job_id)),
+            Some((_, owner)) if owner.as_deref() != owner_of(request) => Err(other_owner(job_id)),
             Some((phase, _)) => Ok(phase),
         }
     }
 
     /// Loads a job the requester may see.
     pub(crate) async fn authorized_job(&self, job_id: &str, request: &DaliRequest) -> Result<Job, DaliError> {
-        self.authorize(job_id, request).await?;
-        self.core
-            .store
-            .load_job(job_id)
-            .await?
-            .ok_or_else(|| DaliError::not_found(format!("no job {job_id} (it was deleted)")))
+        let job = self.core.store.load_job(job_id).await?.ok_or_else(|| no_such_job(job_id))?;
+        if job.owner.as_deref() != owner_of(request) {
+            return Err(other_owner(job_id));
+        }
+        Ok(job)
     }
 }
 
@@ -248,6 +245,14 @@ impl DaliService for UwsService {
     async fn handle(&self, resource: &str, request: DaliRequest) -> DaliResponse {
         UwsService::handle(self, resource, request).await
     }
+}
+
+fn no_such_job(job_id: &str) -> DaliError {
+    DaliError::not_found(format!("no job {job_id} (it never existed, or it was deleted)"))
+}
+
+fn other_owner(job_id: &str) -> DaliError {
+    DaliError::forbidden(format!("job {job_id} belongs to another user"))
 }
 
 /// The requester's owner key: `None` (anonymous) for no identity or an empty one.

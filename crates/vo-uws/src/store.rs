@@ -8,7 +8,10 @@
 //! so that SQLite takes its write lock up front instead of failing to upgrade a read lock.
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
+use std::sync::Arc;
+
 use sqlx::{AnyPool, AssertSqlSafe, Row};
+use tokio::sync::{Mutex, MutexGuard};
 
 use crate::error::UwsError;
 use crate::job::{ErrorType, Job, JobError, JobFilter, JobParameter, JobResult, JobSummary, StoredUpload};
@@ -114,6 +117,11 @@ pub(crate) struct NewJob {
 #[derive(Debug, Clone)]
 pub(crate) struct JobStore {
     pool: AnyPool,
+    /// On SQLite, writes take turns here. SQLite allows one writer at a time, and a writer that
+    /// finds the database locked sleeps in growing steps (up to 100 ms) before retrying; waiting
+    /// in an in-process queue instead keeps write latency flat under load. PostgreSQL locks rows
+    /// and needs no such gate.
+    write_gate: Option<Arc<Mutex<()>>>,
 }
 
 impl JobStore {
@@ -122,10 +130,20 @@ impl JobStore {
         for statement in SCHEMA {
             sqlx::query(*statement).execute(&pool).await?;
         }
-        Ok(JobStore { pool })
+        let is_sqlite = pool.acquire().await?.backend_name().eq_ignore_ascii_case("sqlite");
+        Ok(JobStore { pool, write_gate: is_sqlite.then(|| Arc::new(Mutex::new(()))) })
+    }
+
+    /// Waits for this process's turn to write (SQLite only; see `write_gate`).
+    async fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
+        match &self.write_gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        }
     }
 
     pub async fn insert_job(&self, job: &NewJob) -> Result<(), UwsError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO uws_job (job_id, owner_id, run_id, phase, creation_time, execution_duration, \
@@ -335,6 +353,7 @@ impl JobStore {
         from: &[ExecutionPhase],
         change: PhaseChange<'_>,
     ) -> Result<bool, UwsError> {
+        let _turn = self.write_turn().await;
         let mut sql = String::from(
             "UPDATE uws_job SET phase = $1, start_time = COALESCE($2, start_time), end_time = COALESCE($3, end_time), \
              error_type = COALESCE($4, error_type), error_message = COALESCE($5, error_message) WHERE job_id = $6",
@@ -356,6 +375,7 @@ impl JobStore {
 
     /// Sets the execution duration while the job is still editable.
     pub async fn set_execution_duration(&self, job_id: &str, seconds: u64) -> Result<bool, UwsError> {
+        let _turn = self.write_turn().await;
         let done = sqlx::query("UPDATE uws_job SET execution_duration = $1 WHERE job_id = $2 AND phase IN ($3, $4)")
             .bind(as_i64(seconds))
             .bind(job_id)
@@ -368,6 +388,7 @@ impl JobStore {
 
     /// Sets the destruction time of a job that is not archived.
     pub async fn set_destruction(&self, job_id: &str, destruction: Millis) -> Result<bool, UwsError> {
+        let _turn = self.write_turn().await;
         let done = sqlx::query("UPDATE uws_job SET destruction_time = $1 WHERE job_id = $2 AND phase <> $3")
             .bind(destruction)
             .bind(job_id)
@@ -381,6 +402,7 @@ impl JobStore {
     /// values of that name (compared case-insensitively, as DALI names are). Returns false,
     /// changing nothing, if the job is not editable.
     pub async fn add_parameters(&self, job_id: &str, parameters: &[JobParameter]) -> Result<bool, UwsError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         // Touching the row first takes the write lock (SQLite) or the row lock (PostgreSQL), so a
         // concurrent PHASE=RUN cannot start the job half-way through the update.
@@ -417,6 +439,7 @@ impl JobStore {
     /// Registers (or replaces) a result of an executing job; returns false if the job is no
     /// longer executing (aborted or deleted meanwhile), in which case nothing is recorded.
     pub async fn add_result(&self, job_id: &str, result: &JobResult) -> Result<bool, UwsError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM uws_result WHERE job_id = $1 AND result_id = $2")
             .bind(job_id)
@@ -442,6 +465,7 @@ impl JobStore {
 
     /// Records (or replaces) one `jobInfo` entry of an executing job.
     pub async fn set_info(&self, job_id: &str, name: &str, value: &str) -> Result<bool, UwsError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM uws_job_info WHERE job_id = $1 AND name = $2")
             .bind(job_id)
@@ -465,6 +489,7 @@ impl JobStore {
 
     /// Forgets a job entirely. Returns whether it existed.
     pub async fn delete_job(&self, job_id: &str) -> Result<bool, UwsError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let deleted = sqlx::query("DELETE FROM uws_job WHERE job_id = $1").bind(job_id).execute(&mut *tx).await?;
         for table in ["uws_parameter", "uws_result", "uws_job_info"] {
@@ -477,6 +502,7 @@ impl JobStore {
 
     /// Puts a job in ARCHIVED: metadata kept, results and uploads forgotten.
     pub async fn archive_job(&self, job_id: &str) -> Result<(), UwsError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE uws_job SET phase = $1, destruction_time = NULL WHERE job_id = $2")
             .bind(ExecutionPhase::Archived.as_str())
@@ -512,6 +538,7 @@ impl JobStore {
     /// Jobs that were QUEUED or EXECUTING when the previous server process stopped can never
     /// finish: they go to ERROR with `message`. Returns how many there were.
     pub async fn fail_interrupted_jobs(&self, message: &str, now: Millis) -> Result<u64, UwsError> {
+        let _turn = self.write_turn().await;
         let done = sqlx::query(
             "UPDATE uws_job SET phase = $1, end_time = $2, error_type = $3, error_message = $4 WHERE phase IN ($5, $6, $7)",
         )
