@@ -56,14 +56,21 @@ impl DaliService for Greeter {
     }
 }
 
-#[actix_web::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Jobs get a multi-threaded runtime of their own: actix-web's main runtime is single-threaded
+    // and should only serve requests.
+    let jobs_runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let jobs_handle = jobs_runtime.handle().clone();
+    actix_web::rt::System::new().block_on(serve(jobs_handle))
+}
+
+async fn serve(jobs_runtime: tokio::runtime::Handle) -> Result<(), Box<dyn std::error::Error>> {
     let data_dir = PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "embed-data".into()));
     std::fs::create_dir_all(&data_dir)?;
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8080);
 
     let pool = vo_uws::connect_pool(&format!("sqlite://{}?mode=rwc", data_dir.join("meta.db").display()), 8).await?;
-    let config = UwsConfig { workers: 2, ..UwsConfig::default() };
+    let config = UwsConfig { workers: 2, runtime: Some(jobs_runtime), ..UwsConfig::default() };
     let jobs = UwsService::new(pool, data_dir.join("jobs"), Arc::new(SlowGreeting), config).await?;
     let service: Arc<dyn DaliService> = Arc::new(Greeter { jobs });
 

@@ -44,6 +44,11 @@ pub struct UwsConfig {
     /// schema lets a server filter the list, and an unbounded list of a busy anonymous owner
     /// costs seconds and tens of megabytes. `None` for no limit.
     pub max_listed_jobs: Option<u64>,
+    /// The Tokio runtime that runs the jobs, the dispatcher and the reaper; `None` for the
+    /// runtime that calls [`UwsService::new`](crate::UwsService::new). Under actix-web that is
+    /// the single-threaded main runtime, so give CPU-heavy executors (queries) a multi-threaded
+    /// runtime of their own here.
+    pub runtime: Option<tokio::runtime::Handle>,
 }
 
 impl Default for UwsConfig {
@@ -60,6 +65,7 @@ impl Default for UwsConfig {
             reaper_interval: Duration::from_secs(60),
             destruction_policy: DestructionPolicy::Delete,
             max_listed_jobs: Some(10_000),
+            runtime: None,
         }
     }
 }

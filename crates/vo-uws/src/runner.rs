@@ -16,10 +16,10 @@ use crate::phase::ExecutionPhase;
 use crate::store::PhaseChange;
 use crate::time::now_millis;
 
-/// Starts the dispatcher and the reaper on the current Tokio runtime.
-pub(crate) fn spawn_background_tasks(core: Arc<Core>, queue: mpsc::Receiver<String>) {
-    tokio::spawn(dispatch(core.clone(), queue));
-    tokio::spawn(reap(core));
+/// Starts the dispatcher and the reaper on `runtime`; jobs then run where the dispatcher runs.
+pub(crate) fn spawn_background_tasks(core: Arc<Core>, queue: mpsc::Receiver<String>, runtime: &tokio::runtime::Handle) {
+    runtime.spawn(dispatch(core.clone(), queue));
+    runtime.spawn(reap(core));
 }
 
 /// Takes queued jobs one by one and runs each in its own task. A worker slot is taken *before*

@@ -46,7 +46,8 @@ impl Drop for ShutdownOnDrop {
 
 impl UwsService {
     /// Opens the job list stored in `pool` (tables are created if missing) with job files under
-    /// `jobs_dir`, and starts its workers and reaper on the current Tokio runtime.
+    /// `jobs_dir`, and starts its workers and reaper (on `config.runtime`, by default the
+    /// current Tokio runtime).
     ///
     /// Jobs left QUEUED or EXECUTING by a previous process go to ERROR with
     /// [`RESTART_MESSAGE`](crate::RESTART_MESSAGE): they can never finish, and must not look
@@ -80,7 +81,8 @@ impl UwsService {
             shutdown: shutdown.clone(),
         });
         destroy_due_jobs(&core).await?;
-        spawn_background_tasks(core.clone(), queue_receiver);
+        let runtime = core.config.runtime.clone().unwrap_or_else(tokio::runtime::Handle::current);
+        spawn_background_tasks(core.clone(), queue_receiver, &runtime);
         Ok(UwsService { core, _shutdown: Arc::new(ShutdownOnDrop(shutdown)) })
     }
 

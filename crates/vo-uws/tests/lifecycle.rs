@@ -253,3 +253,21 @@ async fn dropping_the_service_stops_running_jobs() {
         sqlx::query_scalar("SELECT phase FROM uws_job WHERE job_id = $1").bind(&id).fetch_one(&store).await.unwrap();
     assert_eq!(phase, "EXECUTING");
 }
+
+#[test]
+fn jobs_run_on_the_configured_runtime() {
+    let jobs_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("uws-jobs")
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = UwsConfig { runtime: Some(jobs_runtime.handle().clone()), ..quick_config() };
+    let requests_runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    requests_runtime.block_on(async {
+        let h = Harness::new(config).await;
+        let id = h.create("MODE=thread&PHASE=RUN").await;
+        assert_eq!(h.wait_until_settled(&id).await, "COMPLETED");
+        assert_eq!(h.get_text(&format!("{id}/results/result")).await.1, "uws-jobs");
+    });
+}

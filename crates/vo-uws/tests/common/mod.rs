@@ -18,7 +18,7 @@ pub const LIST_URL: &str = "http://test.invalid/svc/async";
 /// Does what the job's MODE parameter says:
 /// `ok` (default) writes `result`; `fail`/`transient` fail; `panic` panics; `gate` waits for a
 /// permit of [`Harness::gate`]; `partial` writes a partial result then waits for the gate;
-/// `info` records jobInfo; `upload` copies the upload named by its UPLOADED parameter.
+/// `info` records jobInfo; `thread` writes the name of the thread it runs on; `upload` copies the upload named by its UPLOADED parameter.
 /// Validation rejects jobs with a BAD parameter.
 pub struct ScriptedExecutor {
     pub gate: Arc<Semaphore>,
@@ -67,6 +67,10 @@ impl JobExecutor for ScriptedExecutor {
                 ctx.write_result("partial", "text/plain", b"some rows").await?;
                 let _permit = self.gate.acquire().await.map_err(|_| JobFailure::fatal("gate closed"))?;
                 Ok(())
+            }
+            "thread" => {
+                let name = std::thread::current().name().unwrap_or("unnamed").to_string();
+                ctx.write_result(MAIN_RESULT, "text/plain", name.as_bytes()).await
             }
             "info" => {
                 ctx.set_info("rowCount", "42").await?;
