@@ -149,3 +149,45 @@ async fn restart_in_the_middle_of_a_job() {
     assert_eq!(wait_until_settled(&http, &fresh).await, "COMPLETED");
     server.stop().await;
 }
+
+#[actix_web::test]
+async fn held_archived_and_pending_abort_over_http() {
+    let storage = Storage::new().await;
+    let config = vo_uws::UwsConfig {
+        workers: 1,
+        queue_size: 1,
+        destruction_policy: vo_uws::DestructionPolicy::Archive,
+        ..quick_config()
+    };
+    let server = TestServer::start(Arc::new(storage.service(config).await), MountOptions::default()).await;
+    let http = client();
+
+    // PENDING → ABORTED.
+    let pending = create_job(&http, &server, "").await;
+    assert_eq!(post_form(&http, &format!("{pending}/phase"), "PHASE=ABORT").await.status().as_u16(), 303);
+    assert_eq!(get_text(&http, &format!("{pending}/phase")).await.1, "ABORTED");
+
+    // One job executing, one queued: the next RUN finds the queue full and the job is HELD
+    // until the client sends RUN again.
+    let executing = create_job(&http, &server, "MODE=gate&PHASE=RUN").await;
+    wait_for_phase(&http, &executing, "EXECUTING").await;
+    let queued = create_job(&http, &server, "PHASE=RUN").await;
+    let held = create_job(&http, &server, "PHASE=RUN").await;
+    assert_eq!(get_text(&http, &format!("{queued}/phase")).await.1, "QUEUED");
+    assert_eq!(get_text(&http, &format!("{held}/phase")).await.1, "HELD");
+    storage.gate.add_permits(1);
+    assert_eq!(wait_until_settled(&http, &queued).await, "COMPLETED");
+    assert_eq!(get_text(&http, &format!("{held}/phase")).await.1, "HELD");
+    assert_eq!(post_form(&http, &format!("{held}/phase"), "PHASE=RUN").await.status().as_u16(), 303);
+    assert_eq!(wait_until_settled(&http, &held).await, "COMPLETED");
+
+    // Destruction time reached → ARCHIVED: metadata kept, results gone, listed on request only.
+    let soon = format_instant(now_millis() + 200);
+    assert_eq!(post_form(&http, &format!("{held}/destruction"), &format!("DESTRUCTION={soon}")).await.status(), 303);
+    wait_for_phase(&http, &held, "ARCHIVED").await;
+    assert_eq!(get_text(&http, &format!("{held}/results/result")).await.0, 404);
+    let archived = get_text(&http, &format!("{}?PHASE=ARCHIVED", server.list_url())).await.1;
+    assert!(archived.contains(&format!("xlink:href=\"{held}\"")), "{archived}");
+    assert!(!get_text(&http, &server.list_url()).await.1.contains(&held));
+    server.stop().await;
+}

@@ -177,7 +177,7 @@ impl UwsService {
         if !phase.is_editable() {
             return Err(forbidden());
         }
-        let mut parameters = plain_parameters(&request.params);
+        let mut parameters = plain_parameters(&request.params)?;
         parameters.extend(self.store_uploads(job_id, request).await?);
         if !self.core.store.add_parameters(job_id, &parameters).await? {
             return Err(forbidden());

@@ -158,7 +158,7 @@ impl UwsService {
         }
 
         let job_id = new_job_id();
-        let mut parameters = plain_parameters(params);
+        let mut parameters = plain_parameters(params)?;
         parameters.extend(self.store_uploads(&job_id, request).await?);
         let (plain, upload_names) = split_parameters(&parameters);
         let (phase, error) = match core.executor.validate(&plain, &upload_names).await {
@@ -193,6 +193,11 @@ impl UwsService {
         job_id: &str,
         request: &DaliRequest,
     ) -> Result<Vec<JobParameter>, DaliError> {
+        for file in &request.files {
+            check_storable("an upload's part name", &file.part_name)?;
+            check_storable("an upload's file name", file.file_name.as_deref().unwrap_or_default())?;
+            check_storable("an upload's content type", file.content_type.as_deref().unwrap_or_default())?;
+        }
         let contents: Vec<&[u8]> = request.files.iter().map(|f| f.data.as_ref()).collect();
         let stored = self.core.files.store_uploads(job_id, &contents).await?;
         Ok(request
@@ -267,12 +272,23 @@ pub(crate) fn job_url(request: &DaliRequest, job_id: &str) -> String {
 }
 
 /// The request's parameters that are job parameters (not UWS control parameters).
-pub(crate) fn plain_parameters(params: &Params) -> Vec<JobParameter> {
+pub(crate) fn plain_parameters(params: &Params) -> Result<Vec<JobParameter>, DaliError> {
     params
         .iter()
-        .filter(|(name, _)| !CONTROL_PARAMETERS.iter().any(|control| control.eq_ignore_ascii_case(name)))
-        .map(|(name, value)| JobParameter { name: name.to_string(), value: value.to_string(), upload: None })
+        .filter(|(name, _)| !is_control_parameter(name))
+        .map(|(name, value)| {
+            check_storable("parameter name", name)?;
+            check_storable(&format!("parameter {name}"), value)?;
+            Ok(JobParameter { name: name.to_string(), value: value.to_string(), upload: None })
+        })
         .collect()
+}
+
+/// Text with a NUL character cannot be stored (PostgreSQL refuses it in TEXT columns) and is
+/// never meaningful in a DALI parameter: it is refused up front rather than failing in the
+/// database with an internal error.
+fn check_storable(what: &str, text: &str) -> Result<(), DaliError> {
+    if text.contains('\0') { Err(DaliError::usage(format!("{what} contains a NUL character"))) } else { Ok(()) }
 }
 
 pub(crate) fn is_control_parameter(name: &str) -> bool {

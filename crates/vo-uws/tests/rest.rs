@@ -54,6 +54,12 @@ async fn bad_control_values_are_400_and_change_nothing() {
         let status = h.call(Method::Post, "", body).await.status;
         assert_eq!(status, if body.contains("LAST") { 303 } else { 400 }, "{body}");
     }
+    for body in ["QUERY=a%00b", "NAME%00=1"] {
+        let response = h.call(Method::Post, "", body).await;
+        assert_eq!(response.status, 400, "{body}");
+        assert!(body_text(response).await.contains("NUL character"));
+        assert_eq!(h.call(Method::Post, &format!("{id}/parameters"), body).await.status, 400, "{body}");
+    }
     for query in ["LAST=0", "LAST=x", "AFTER=later", "PHASE=FINISHED"] {
         assert_eq!(h.call(Method::Get, "", query).await.status, 400, "{query}");
     }
