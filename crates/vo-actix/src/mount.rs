@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use actix_web::http::Method as HttpMethod;
 use actix_web::{HttpRequest, HttpResponse, Scope, web};
-use percent_encoding::percent_decode_str;
 use vo_dali::{DaliResponse, DaliService};
 
 use crate::request::to_dali_request;
@@ -35,10 +34,8 @@ impl Mounted {
         let mut response = if request.method() == HttpMethod::OPTIONS {
             cors::preflight(&request)
         } else {
-            let (prefix, resource) = split_path(&request);
-            let base_url = base_url(&request, &prefix);
-            let answer = match to_dali_request(&request, payload, base_url, &self.options).await {
-                Ok(dali_request) => self.service.handle(&resource, dali_request).await,
+            let answer = match to_dali_request(&request, payload, &self.options).await {
+                Ok((resource, dali_request)) => self.service.handle(&resource, dali_request).await,
                 Err(err) => DaliResponse::error(&err),
             };
             to_http_response(answer)
@@ -50,23 +47,6 @@ impl Mounted {
         }
         response
     }
-}
-
-/// The matched prefix (every enclosing scope included) and the decoded resource below it.
-fn split_path(request: &HttpRequest) -> (String, String) {
-    let matched = request.match_info();
-    let full = matched.as_str();
-    let rest = matched.unprocessed();
-    let prefix = full[..full.len() - rest.len()].trim_end_matches('/').to_string();
-    let resource = percent_decode_str(rest.trim_matches('/')).decode_utf8_lossy().into_owned();
-    (prefix, resource)
-}
-
-/// `scheme://host/prefix` as the client sees it (actix honours `Forwarded` and
-/// `X-Forwarded-Proto`/`-Host` from a reverse proxy).
-fn base_url(request: &HttpRequest, prefix: &str) -> String {
-    let info = request.connection_info();
-    format!("{}://{}{}", info.scheme(), info.host(), prefix)
 }
 
 fn strip_cors(response: &mut HttpResponse) {

@@ -11,17 +11,21 @@ use actix_web::http::header;
 use actix_web::web::Payload;
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
+use percent_encoding::percent_decode_str;
 use vo_dali::{DaliError, DaliRequest, ErrorKind, Method, Params, UploadedFile};
 
 use crate::MountOptions;
 
-/// Builds the framework-free request. `base_url` is the absolute URL of the mount point.
+/// Builds the framework-free request for a handler inside a scope: returns the resource (the
+/// percent-decoded path below the matched scope, without leading or trailing slash) and the
+/// request, whose `base_url` is the absolute URL of the scope.
 pub async fn to_dali_request(
     request: &HttpRequest,
     payload: Payload,
-    base_url: String,
     options: &MountOptions,
-) -> Result<DaliRequest, DaliError> {
+) -> Result<(String, DaliRequest), DaliError> {
+    let (prefix, resource) = split_path(request);
+    let base_url = base_url(request, &prefix);
     let mut params = Params::from_query(request.query_string());
     let mut files = Vec::new();
     if let Some(length) = declared_length(request)?
@@ -45,7 +49,24 @@ pub async fn to_dali_request(
     let mut dali = DaliRequest::new(method_of(request), params, base_url);
     dali.files = files;
     dali.owner = options.owner.as_ref().and_then(|resolve| resolve(request));
-    Ok(dali)
+    Ok((resource, dali))
+}
+
+/// The matched prefix (every enclosing scope included) and the decoded resource below it.
+fn split_path(request: &HttpRequest) -> (String, String) {
+    let matched = request.match_info();
+    let full = matched.as_str();
+    let rest = matched.unprocessed();
+    let prefix = full[..full.len() - rest.len()].trim_end_matches('/').to_string();
+    let resource = percent_decode_str(rest.trim_matches('/')).decode_utf8_lossy().into_owned();
+    (prefix, resource)
+}
+
+/// `scheme://host/prefix` as the client sees it (actix honours `Forwarded` and
+/// `X-Forwarded-Proto`/`-Host` from a reverse proxy).
+fn base_url(request: &HttpRequest, prefix: &str) -> String {
+    let info = request.connection_info();
+    format!("{}://{}{}", info.scheme(), info.host(), prefix)
 }
 
 fn method_of(request: &HttpRequest) -> Method {

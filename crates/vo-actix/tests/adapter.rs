@@ -248,6 +248,12 @@ async fn routing_under_nested_scopes() {
         .set_payload("LANG=ADQL&QUERY=SELECT")
         .to_request();
     assert_eq!(test::call_and_read_body(&app, request).await, "sync|http://localhost:8080/api/tap|Post|q,LANG,QUERY");
+    let head = test::call_service(
+        &app,
+        test::TestRequest::default().method(actix_web::http::Method::HEAD).uri("/api/tap/x").to_request(),
+    )
+    .await;
+    assert_eq!(head.status().as_u16(), 200);
     let outside = test::call_service(&app, test::TestRequest::get().uri("/other").to_request()).await;
     assert_eq!(outside.status().as_u16(), 404);
 }
