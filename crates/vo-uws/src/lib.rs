@@ -61,6 +61,22 @@
 //! # }
 //! ```
 //!
+//! # Inside a protocol service
+//!
+//! A TAP service serves its job list at `{service}/async`. In its own
+//! [`DaliService::handle`](vo_dali::DaliService::handle) it passes the rest of the path on, with
+//! the base URL pointing at the job list (links in the UWS documents are built from it):
+//!
+//! ```text
+//! ("async", rest) => {
+//!     request.base_url = format!("{}/async", request.base_url);
+//!     self.jobs.handle(rest, request).await
+//! }
+//! ```
+//! (`crates/vo-actix/examples/embed.rs` does exactly this.) Jobs run on the runtime that created
+//! the service unless [`UwsConfig::runtime`] names another one; under actix-web give
+//! CPU-heavy executors a multi-threaded runtime of their own.
+//!
 //! The REST layer follows what real clients (pyvo, astroquery, TOPCAT, taplint) expect:
 //! 303 with `Location` after every state change; 404 for unknown and deleted jobs; 403 for
 //! requests the job's phase forbids and for other owners' jobs; `PHASE=RUN` accepted with the
