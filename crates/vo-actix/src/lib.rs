@@ -7,6 +7,9 @@
 //! mount prefix; the owner from an optional resolver), answers are converted back (streaming
 //! bodies stream), and CORS headers let browser clients call the endpoints.
 //!
+//! `examples/embed.rs` embeds a service with a UWS job list in an existing application
+//! (`cargo run -p vo-actix --example embed`).
+//!
 //! ```
 //! use std::sync::Arc;
 //! use actix_web::{App, test};

@@ -223,6 +223,24 @@ async fn reaper_deletes_jobs_at_destruction_time() {
 }
 
 #[tokio::test]
+async fn destruction_stops_a_running_job() {
+    let h = Harness::new(quick_config()).await;
+    let id = h.create("MODE=partial&PHASE=RUN").await;
+    h.wait_for_started(1).await;
+    let soon = vo_uws::time::format_instant(vo_uws::time::now_millis() + 200);
+    assert_eq!(h.call(Method::Post, &format!("{id}/destruction"), &format!("DESTRUCTION={soon}")).await.status, 303);
+    wait_for_count(&h.stopped_early, 1).await;
+    for _ in 0..500 {
+        if h.call(Method::Get, &id, "").await.status == 404 && !h.jobs_dir().join(&id).exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(h.call(Method::Get, &id, "").await.status, 404);
+    assert!(!h.jobs_dir().join(&id).exists(), "the partial result is removed too");
+}
+
+#[tokio::test]
 async fn archive_policy_keeps_metadata_only() {
     let config = UwsConfig { destruction_policy: DestructionPolicy::Archive, ..quick_config() };
     let h = Harness::new(config).await;
