@@ -132,6 +132,11 @@ impl JobContext {
         &self.job_url
     }
 
+    /// The absolute URL result `name` will be served at.
+    pub fn result_url(&self, name: &str) -> String {
+        format!("{}/results/{}", self.job_url, crate::xml::encode_path_segment(name))
+    }
+
     /// Cancelled when the job must stop (abort, destruction, execution duration exceeded,
     /// service shut down).
     pub fn cancellation(&self) -> &CancellationToken {

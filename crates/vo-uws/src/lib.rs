@@ -92,6 +92,7 @@ mod files;
 mod job;
 mod params;
 mod phase;
+mod pool;
 mod resources;
 mod runner;
 mod service;
@@ -107,5 +108,5 @@ pub use crate::executor::{JobContext, JobExecutor, JobFailure, JobUpload, MAIN_R
 pub use crate::files::check_result_name;
 pub use crate::job::{ErrorType, Job, JobError, JobFilter, JobParameter, JobResult, JobSummary, StoredUpload};
 pub use crate::phase::{ExecutionPhase, UnknownPhase};
+pub use crate::pool::connect_pool;
 pub use crate::service::UwsService;
-pub use crate::store::connect_pool;

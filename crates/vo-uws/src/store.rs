@@ -7,7 +7,7 @@
 //! requests (ABORT racing a worker's start, say) cannot both win. Transactions start with a write
 //! so that SQLite takes its write lock up front instead of failing to upgrade a read lock.
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::any::AnyRow;
 use std::sync::Arc;
 
 use sqlx::{AnyPool, AssertSqlSafe, Row};
@@ -69,27 +69,6 @@ const SCHEMA: &[&str] = &[
         PRIMARY KEY (job_id, name)
     )",
 ];
-
-/// Opens a pool on `url` (`sqlite://path/to/file.db?mode=rwc` or `postgres://...`) set up for
-/// the job system: the `Any` drivers installed, and on SQLite write-ahead logging with
-/// `synchronous=NORMAL` (safe with WAL, and far faster for many small transactions).
-pub async fn connect_pool(url: &str, max_connections: u32) -> Result<AnyPool, UwsError> {
-    sqlx::any::install_default_drivers();
-    let pool = AnyPoolOptions::new()
-        .max_connections(max_connections.max(1))
-        .after_connect(|conn, _meta| {
-            Box::pin(async move {
-                if conn.backend_name().eq_ignore_ascii_case("sqlite") {
-                    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
-                    sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
-                }
-                Ok(())
-            })
-        })
-        .connect(url)
-        .await?;
-    Ok(pool)
-}
 
 /// The key under which the anonymous owner's jobs are stored.
 const ANONYMOUS: &str = "";

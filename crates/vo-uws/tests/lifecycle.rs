@@ -289,3 +289,23 @@ fn jobs_run_on_the_configured_runtime() {
         assert_eq!(h.get_text(&format!("{id}/results/result")).await.1, "uws-jobs");
     });
 }
+
+#[tokio::test]
+async fn in_memory_database_keeps_its_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = vo_uws::connect_pool("sqlite::memory:", 8).await.unwrap();
+    let executor = std::sync::Arc::new(common::ScriptedExecutor {
+        gate: std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
+        stopped_early: Default::default(),
+        started: Default::default(),
+    });
+    let uws = vo_uws::UwsService::new(pool, dir.path().join("jobs"), executor, quick_config()).await.unwrap();
+    let request = |method, query: &str| vo_dali::DaliRequest::new(method, vo_dali::Params::from_query(query), LIST_URL);
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let created = uws.handle("", request(Method::Post, "MODE=ok&PHASE=RUN")).await;
+        ids.push(common::job_id_from(&created));
+    }
+    let list = body_text(uws.handle("", request(Method::Get, "")).await).await;
+    assert!(ids.iter().all(|id| list.contains(id.as_str())), "{list}");
+}

@@ -251,7 +251,10 @@ async fn job_info_is_shown() {
     let id = h.create("MODE=info&PHASE=RUN").await;
     h.wait_until_settled(&id).await;
     let doc = h.get_text(&id).await.1;
-    assert!(doc.contains("<uws:jobInfo>\n    <info name=\"rowCount\">42</info>\n  </uws:jobInfo>"), "{doc}");
+    let expected = format!(
+        "<uws:jobInfo>\n    <info name=\"rowCount\">42</info>\n    <info name=\"resultUrl\">{LIST_URL}/{id}/results/result</info>\n  </uws:jobInfo>"
+    );
+    assert!(doc.contains(&expected), "{doc}");
 }
 
 #[tokio::test]

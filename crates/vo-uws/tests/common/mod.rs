@@ -74,6 +74,7 @@ impl JobExecutor for ScriptedExecutor {
             }
             "info" => {
                 ctx.set_info("rowCount", "42").await?;
+                ctx.set_info("resultUrl", &ctx.result_url(MAIN_RESULT)).await?;
                 ctx.write_result(MAIN_RESULT, "text/plain", b"done").await
             }
             "upload" => {
