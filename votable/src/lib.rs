@@ -8,6 +8,16 @@
 //! - [`convert`] and [`arrow_meta`]: how VOTable FIELDs and Arrow fields map to each other.
 //! - [`validate()`]: structural problems of a document, with line and column.
 //!
+//! # Limits
+//! - Only the first TABLE that has DATA is streamed; every table's metadata is kept.
+//! - FITS serialization, `gzip` streams and non-`file:` STREAM hrefs are refused with
+//!   [`Error::Unsupported`].
+//! - In BINARY/BINARY2, a non-ASCII character in a `char` column is written as `?` (declare the
+//!   column `unicodeChar`; [`convert::fields_for_batch`] does it from a sample batch).
+//! - The model keeps element order per element kind, not the interleaving of different kinds.
+//! - DTD entity declarations are refused; `validate` gives positions for data problems, not yet for
+//!   metadata problems (reported at line 0).
+//!
 //! ```
 //! use std::sync::Arc;
 //! use arrow_array::{Int64Array, RecordBatch};
