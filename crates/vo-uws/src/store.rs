@@ -419,16 +419,13 @@ impl JobStore {
     /// longer executing (aborted or deleted meanwhile), in which case nothing is recorded.
     pub async fn add_result(&self, job_id: &str, result: &JobResult) -> Result<bool, UwsError> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM uws_result WHERE job_id = $1 AND result_id = $2")
-            .bind(job_id)
-            .bind(&result.id)
-            .execute(&mut *tx)
-            .await?;
-        let inserted = sqlx::query(
+        // One upsert statement: the guard (job still EXECUTING) and the write are atomic.
+        let upserted = sqlx::query(
             "INSERT INTO uws_result (job_id, result_id, seq, mime_type, size, stored_name) \
              SELECT $1, $2, (SELECT COUNT(*) FROM uws_result WHERE job_id = $1), $3, $4, $5 \
-             WHERE EXISTS (SELECT 1 FROM uws_job WHERE job_id = $1 AND phase = $6)",
+             WHERE EXISTS (SELECT 1 FROM uws_job WHERE job_id = $1 AND phase = $6) \
+             ON CONFLICT (job_id, result_id) DO UPDATE SET mime_type = excluded.mime_type, size = excluded.size, \
+             stored_name = excluded.stored_name",
         )
         .bind(job_id)
         .bind(&result.id)
@@ -436,34 +433,27 @@ impl JobStore {
         .bind(result.size.map(as_i64))
         .bind(&result.stored_name)
         .bind(ExecutionPhase::Executing.as_str())
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?;
-        tx.commit().await?;
-        Ok(inserted.rows_affected() > 0)
+        Ok(upserted.rows_affected() > 0)
     }
 
     /// Records (or replaces) one `jobInfo` entry of an executing job.
     pub async fn set_info(&self, job_id: &str, name: &str, value: &str) -> Result<bool, UwsError> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM uws_job_info WHERE job_id = $1 AND name = $2")
-            .bind(job_id)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-        let inserted = sqlx::query(
+        let upserted = sqlx::query(
             "INSERT INTO uws_job_info (job_id, name, seq, value) \
              SELECT $1, $2, (SELECT COUNT(*) FROM uws_job_info WHERE job_id = $1), $3 \
-             WHERE EXISTS (SELECT 1 FROM uws_job WHERE job_id = $1 AND phase = $4)",
+             WHERE EXISTS (SELECT 1 FROM uws_job WHERE job_id = $1 AND phase = $4) \
+             ON CONFLICT (job_id, name) DO UPDATE SET value = excluded.value",
         )
         .bind(job_id)
         .bind(name)
         .bind(value)
         .bind(ExecutionPhase::Executing.as_str())
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?;
-        tx.commit().await?;
-        Ok(inserted.rows_affected() > 0)
+        Ok(upserted.rows_affected() > 0)
     }
 
     /// Forgets a job entirely. Returns whether it existed.

@@ -255,6 +255,9 @@ async fn job_info_is_shown() {
         "<uws:jobInfo>\n    <info name=\"rowCount\">42</info>\n    <info name=\"resultUrl\">{LIST_URL}/{id}/results/result</info>\n  </uws:jobInfo>"
     );
     assert!(doc.contains(&expected), "{doc}");
+    assert_eq!(doc.matches("<uws:result ").count(), 1, "{doc}");
+    assert!(doc.contains("size=\"4\" mime-type=\"text/plain\""), "{doc}");
+    assert_eq!(h.get_text(&format!("{id}/results/result")).await.1, "done");
 }
 
 #[tokio::test]

@@ -73,6 +73,9 @@ impl JobExecutor for ScriptedExecutor {
                 ctx.write_result(MAIN_RESULT, "text/plain", name.as_bytes()).await
             }
             "info" => {
+                // Writing a result or an info entry again replaces it.
+                ctx.set_info("rowCount", "0").await?;
+                ctx.write_result(MAIN_RESULT, "text/csv", b"draft").await?;
                 ctx.set_info("rowCount", "42").await?;
                 ctx.set_info("resultUrl", &ctx.result_url(MAIN_RESULT)).await?;
                 ctx.write_result(MAIN_RESULT, "text/plain", b"done").await
