@@ -24,7 +24,11 @@ pub fn to_http_response(response: DaliResponse) -> HttpResponse {
             announced_length = value.to_str().ok().and_then(|v| v.parse::<u64>().ok());
             continue;
         }
-        builder.append_header((name, value));
+        if name == CONTENT_TYPE {
+            builder.insert_header((name, value)); // replaces `content_type` rather than doubling it
+        } else {
+            builder.append_header((name, value));
+        }
     }
     match response.body {
         Body::Empty => builder.finish(),
