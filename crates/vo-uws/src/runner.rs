@@ -46,9 +46,23 @@ async fn dispatch(core: Arc<Core>, mut queue: mpsc::Receiver<String>) {
         tokio::spawn(async move {
             if let Err(err) = run_job(&core, &job_id).await {
                 tracing::error!(job_id, error = %err, "job supervision failed");
+                fail_after_internal_error(&core, &job_id, &err).await;
             }
             drop(slot);
         });
+    }
+}
+
+/// A job whose supervision failed (database unreachable, say) must not stay QUEUED or
+/// EXECUTING for ever: it goes to ERROR, if the database lets us record that.
+async fn fail_after_internal_error(core: &Core, job_id: &str, err: &UwsError) {
+    let error = JobError {
+        error_type: ErrorType::Transient,
+        message: format!("the service failed while running this job ({err}); please submit it again"),
+    };
+    let change = PhaseChange::to(ExecutionPhase::Error).ended(now_millis()).with_error(Some(&error));
+    if let Err(again) = core.change_phase(job_id, &[ExecutionPhase::Queued, ExecutionPhase::Executing], change).await {
+        tracing::error!(job_id, error = %again, "could not record the failure of a job");
     }
 }
 
