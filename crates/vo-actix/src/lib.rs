@@ -1,4 +1,4 @@
-//! actix-web adapter for DALI services: mount a protocol crate's [`DaliService`] (TAP, cone
+//! actix-web adapter for DALI services: mount a protocol crate's [`DaliService`](vo_dali::DaliService) (TAP, cone
 //! search, a UWS job list...) under a URL prefix of any actix-web application.
 //!
 //! [`mount`] routes every method and sub-path under the prefix to the service. Requests are
