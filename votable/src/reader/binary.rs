@@ -108,7 +108,7 @@ impl<R: BufRead> Fill for InlineBase64<'_, '_, R> {
 
 /// A stream referenced by `href` (only `file:` URLs and plain paths), raw or base64.
 pub(crate) struct ExternalStream {
-    pub(crate) input: Box<dyn BufRead>,
+    pub(crate) input: Box<dyn BufRead + Send>,
     pub(crate) base64: Option<Base64State>,
     pub(crate) href: String,
 }

@@ -367,7 +367,7 @@ impl<R: BufRead> VotableReader<R> {
         Ok(())
     }
 
-    fn open_href(&self, href: &str, position: Position) -> Result<Box<dyn BufRead>> {
+    fn open_href(&self, href: &str, position: Position) -> Result<Box<dyn BufRead + Send>> {
         let path = if let Some(rest) = href.strip_prefix("file://") {
             PathBuf::from(rest)
         } else if let Some(rest) = href.strip_prefix("file:") {
