@@ -64,7 +64,25 @@ pub fn coverage_ranges(shape: &Shape, order: u8) -> Vec<Range<u64>> {
     let order = order.min(MAX_ORDER);
     let (_, radius) = shape.bounding_cone();
     let depth = coverage_order(radius, order);
-    let ranges: Vec<Range<u64>> = match shape {
+    let shift = 2 * u32::from(order - depth);
+    merge_adjacent(ranges_at_depth(shape, depth).into_iter().map(|r| (r.start << shift)..(r.end << shift)))
+}
+
+/// Like [`coverage_ranges`] but computed at `order` itself, without coarsening: the fewest cells,
+/// at the cost of more ranges (useful when the cells themselves matter, e.g. cross-match buckets).
+pub fn coverage_ranges_at(shape: &Shape, order: u8) -> Vec<Range<u64>> {
+    ranges_at_depth(shape, order.min(MAX_ORDER))
+}
+
+/// Centre (ra, dec) in degrees of a nested cell; `order` is capped at [`MAX_ORDER`].
+pub fn healpix_center(order: u8, index: u64) -> (f64, f64) {
+    let order = order.min(MAX_ORDER);
+    let (lon, lat) = nested::center(order, index.min(cell_count(order) - 1));
+    (lon.to_degrees(), lat.to_degrees())
+}
+
+fn ranges_at_depth(shape: &Shape, depth: u8) -> Vec<Range<u64>> {
+    match shape {
         Shape::Point(p) => {
             let cell = healpix_index(depth, p.ra(), p.dec());
             std::iter::once(cell..cell + 1).collect()
@@ -74,15 +92,16 @@ pub fn coverage_ranges(shape: &Shape, order: u8) -> Vec<Range<u64>> {
             // A hair of margin so that positions exactly on the circle survive rounding.
             let radius = c.radius().to_radians() + 1e-9;
             let center = c.center();
-            nested::cone_coverage_approx(depth, center.ra().to_radians(), center.dec().to_radians(), radius)
-                .to_ranges()
-                .into_vec()
+            merge_adjacent(
+                nested::cone_coverage_approx(depth, center.ra().to_radians(), center.dec().to_radians(), radius)
+                    .to_ranges()
+                    .into_vec()
+                    .into_iter(),
+            )
         }
         Shape::Box(b) => polygon_ranges(b.as_polygon(), depth),
         Shape::Polygon(p) => polygon_ranges(p, depth),
-    };
-    let shift = 2 * u32::from(order - depth);
-    merge_adjacent(ranges.into_iter().map(|r| (r.start << shift)..(r.end << shift)))
+    }
 }
 
 fn polygon_ranges(polygon: &crate::Polygon, depth: u8) -> Vec<Range<u64>> {
@@ -91,11 +110,19 @@ fn polygon_ranges(polygon: &crate::Polygon, depth: u8) -> Vec<Range<u64>> {
     let inside = polygon.interior_point();
     // Tell cdshealpix which side is the interior, so it agrees with our smaller-region rule.
     let control = Coo3D::from_sph_coo(inside.ra().to_radians(), inside.dec().to_radians());
-    let bmoc =
-        nested::get(depth).custom_polygon_coverage(&vertices, &ContainsSouthPoleMethod::ControlPointIn(control), true);
-    // The exact polygon algorithm may miss a cell that the boundary only grazes; add the neighbours of
-    // partially covered cells so the coverage is a guaranteed superset.
     let layer = nested::get(depth);
+    // cdshealpix asserts on some degenerate configurations (e.g. an edge along a parallel through a
+    // pole); fall back to the bounding cone then, which is a valid if looser cover.
+    let computed = std::panic::catch_unwind(|| {
+        layer.custom_polygon_coverage(&vertices, &ContainsSouthPoleMethod::ControlPointIn(control), false)
+    });
+    let Ok(bmoc) = computed else {
+        let (center, radius) = Shape::Polygon(polygon.clone()).bounding_cone();
+        let cone = crate::Circle::new(center, (radius + 1e-6).min(180.0)).expect("bounding radius is valid");
+        return ranges_at_depth(&Shape::Circle(cone), depth);
+    };
+    // The approximate algorithm treats cell edges as great circles and may miss a cell that the
+    // boundary only grazes: add the neighbours of partially covered cells so the cover is guaranteed.
     let mut cells: Vec<u64> = Vec::new();
     for cell in bmoc.flat_iter_cell() {
         cells.push(cell.hash);

@@ -38,7 +38,9 @@ mod xtype;
 pub use coordsys::CoordSys;
 pub use distance::angular_distance_deg;
 pub use error::{GeomError, Result};
-pub use healpix::{MAX_ORDER, cell_count, coverage_order, coverage_ranges, healpix_index};
+pub use healpix::{
+    MAX_ORDER, cell_count, coverage_order, coverage_ranges, coverage_ranges_at, healpix_center, healpix_index,
+};
 pub use polygon::Polygon;
 pub use shape::{Circle, Point, Shape, SkyBox};
 pub use xtype::{format_xtype, parse_circle, parse_point, parse_polygon, parse_xtype, xtype_name};

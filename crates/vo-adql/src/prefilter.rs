@@ -1,0 +1,67 @@
+//! HEALPix pre-filters as DataFusion expressions, shared with cone search so there is one
+//! implementation of positional selection.
+//!
+//! A cone on a table sorted by a HEALPix index column becomes
+//! `(_healpix BETWEEN a AND b OR ...) AND adql_distance(ra, dec, ra0, dec0) <= r`: the first part
+//! lets DataFusion prune Parquet row groups by their min/max statistics, the second is exact.
+
+use std::ops::Range;
+
+use datafusion::common::Column;
+use datafusion::logical_expr::{Expr, lit};
+use sqlparser::ast::{BinaryOperator, Expr as SqlExpr, Value};
+use vo_geom::{Circle, Point, Shape, coverage_ranges};
+
+use crate::catalog::PositionIndex;
+use crate::error::{AdqlError, ErrorKind, Position, Result};
+use crate::udf::distance_udf;
+
+fn column(name: &str) -> Expr {
+    Expr::Column(Column::new_unqualified(name))
+}
+
+/// `column BETWEEN a AND b-1 OR ...` for the given index ranges (`false` when there are none).
+pub fn healpix_range_filter(healpix_column: &str, ranges: &[Range<u64>]) -> Expr {
+    ranges
+        .iter()
+        .map(|r| column(healpix_column).between(lit(r.start as i64), lit(r.end as i64 - 1)))
+        .reduce(Expr::or)
+        .unwrap_or_else(|| lit(false))
+}
+
+/// Great-circle distance in degrees from the position columns to a fixed point (e.g. SCS's `_r`).
+pub fn distance_expr(ra_column: &str, dec_column: &str, ra: f64, dec: f64) -> Expr {
+    distance_udf().call(vec![column(ra_column), column(dec_column), lit(ra), lit(dec)])
+}
+
+/// Rows of an indexed table within `radius` degrees of (ra, dec): HEALPix pre-filter AND exact test.
+///
+/// ```
+/// use vo_adql::{PositionIndex, cone_filter_expr};
+/// let filter = cone_filter_expr(&PositionIndex::new("ra", "dec"), 10.0, 20.0, 0.5).unwrap();
+/// assert!(filter.to_string().contains("_healpix BETWEEN"));
+/// assert!(cone_filter_expr(&PositionIndex::new("ra", "dec"), 10.0, 20.0, -1.0).is_err());
+/// ```
+pub fn cone_filter_expr(index: &PositionIndex, ra: f64, dec: f64, radius: f64) -> Result<Expr> {
+    let geometry = |e: vo_geom::GeomError| AdqlError::new(ErrorKind::Geometry, Position::UNKNOWN, e.to_string());
+    let center = Point::new(ra, dec).map_err(geometry)?;
+    let cone = Shape::Circle(Circle::new(center, radius).map_err(geometry)?);
+    let prefilter = healpix_range_filter(&index.healpix_column, &coverage_ranges(&cone, index.healpix_order));
+    let exact = distance_expr(&index.ra_column, &index.dec_column, center.ra(), center.dec()).lt_eq(lit(radius));
+    Ok(prefilter.and(exact))
+}
+
+/// The same range filter in SQL syntax, for the ADQL translator.
+pub(crate) fn ranges_sql(column: &SqlExpr, ranges: &[Range<u64>]) -> SqlExpr {
+    let number = |n: u64| SqlExpr::value(Value::Number(n.to_string(), false));
+    ranges
+        .iter()
+        .map(|r| SqlExpr::Between {
+            expr: Box::new(column.clone()),
+            negated: false,
+            low: Box::new(number(r.start)),
+            high: Box::new(number(r.end - 1)),
+        })
+        .reduce(|a, b| SqlExpr::BinaryOp { left: Box::new(a), op: BinaryOperator::Or, right: Box::new(b) })
+        .unwrap_or_else(|| SqlExpr::value(Value::Boolean(false)))
+}

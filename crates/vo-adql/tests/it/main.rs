@@ -1,0 +1,8 @@
+//! vo-adql integration tests, in one binary so DataFusion is linked once.
+
+mod bad_input;
+mod corpus;
+mod metadata;
+mod results;
+mod support;
+mod udfs;
