@@ -1,0 +1,225 @@
+//! VOParquet (`application/vnd.apache.parquet`): Parquet whose footer carries the VOTable
+//! metadata of the columns, following the IVOA Note "Parquet in the VO" 1.0 (2025), as TOPCAT/
+//! STILTS, CADC and astropy (`Table.read(path, format="parquet.votable")`) use it.
+//!
+//! The file-level key-value metadata holds `IVOA.VOTable-Parquet.version` = `1.0` and
+//! `IVOA.VOTable-Parquet.content` = a VOTable document without DATA: the same results RESOURCE
+//! the VOTable encoder writes (QUERY_STATUS, INFOs, PARAMs, COOSYS, a TABLE whose FIELDs describe
+//! the Parquet columns one to one). The footer is written at the end, so the embedded document
+//! also gets the trailing `QUERY_STATUS` INFO for OVERFLOW or ERROR.
+//!
+//! Data go through [`parquet::arrow::ArrowWriter`] (Snappy compression) in row groups of at most
+//! 65 536 rows or about 32 MiB, and every completed row group is handed to the caller: memory is
+//! bounded by one row group.
+//!
+//! Column types are brought in line with the FIELD each column gets, so that readers that
+//! combine the two (astropy stacks a table built from the VOTable on top of the Parquet data)
+//! see compatible types: timestamps, dates and times become ISO 8601 strings (`char`, xtype
+//! `timestamp`), decimals become doubles, `Float16` becomes `Float32`, dictionaries their
+//! values, view types their plain forms, and the `Null` type a string column of nulls. `UInt64`
+//! stays `UINT_64`, exact (its FIELD says `long`, the closest VOTable type).
+//!
+//! If the query fails after output has started, the Parquet file is still completed (with the
+//! rows so far) and its embedded VOTable says `QUERY_STATUS` = `ERROR` with the message.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use arrow_array::{Float64Array, RecordBatch};
+//! use arrow_schema::{DataType, Field, Schema};
+//! use vo_formats::{encode_all, voparquet, EndStatus, FormatKind, ResultInfo};
+//!
+//! let schema = Arc::new(Schema::new(vec![Field::new("ra", DataType::Float64, true)]));
+//! let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Float64Array::from(vec![1.0, 2.0]))]).unwrap();
+//! let bytes = encode_all(FormatKind::Parquet, ResultInfo::default(), &schema, &[batch], &EndStatus::Overflow).unwrap();
+//! assert_eq!(&bytes[..4], b"PAR1");
+//! let (rows, votable) = voparquet::read_footer(bytes.into()).unwrap();
+//! assert_eq!(rows, 2);
+//! assert!(votable.contains(r#"<INFO name="QUERY_STATUS" value="OVERFLOW"/>"#));
+//! ```
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field as ArrowField, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+
+use crate::metadata::{check_batch, results_document, trailing_infos, votable_fields};
+use crate::text::string_array;
+use crate::{EndStatus, FormatError, ResultInfo, TableEncoder};
+
+/// Key of the convention version in the Parquet key-value metadata.
+pub const VERSION_KEY: &str = "IVOA.VOTable-Parquet.version";
+/// Key of the embedded VOTable document.
+pub const CONTENT_KEY: &str = "IVOA.VOTable-Parquet.content";
+/// The convention version written.
+pub const VERSION: &str = "1.0";
+
+/// Most rows in one row group.
+const ROW_GROUP_ROWS: usize = 65_536;
+/// Approximate largest encoded row group.
+const ROW_GROUP_BYTES: usize = 32 * 1024 * 1024;
+
+/// Writes VOParquet.
+pub struct VoParquetEncoder {
+    info: ResultInfo,
+    schema: Option<SchemaRef>,
+    /// The schema of the Parquet data (see the module documentation).
+    parquet_schema: Option<SchemaRef>,
+    writer: Option<ArrowWriter<Vec<u8>>>,
+}
+
+impl VoParquetEncoder {
+    /// An encoder whose embedded VOTable carries `info`.
+    pub fn new(info: ResultInfo) -> Self {
+        VoParquetEncoder { info, schema: None, parquet_schema: None, writer: None }
+    }
+
+    fn writer(&mut self) -> Result<&mut ArrowWriter<Vec<u8>>, FormatError> {
+        self.writer.as_mut().ok_or_else(|| FormatError::Usage("begin was not called, or finish was".into()))
+    }
+}
+
+/// Moves the bytes the Parquet writer has completed into `out`.
+fn drain(writer: &mut ArrowWriter<Vec<u8>>, out: &mut Vec<u8>) -> Result<(), FormatError> {
+    writer.sync()?;
+    // Taking bytes out of the Vec does not disturb the writer: it counts positions itself.
+    out.append(writer.inner_mut());
+    Ok(())
+}
+
+impl TableEncoder for VoParquetEncoder {
+    fn begin(&mut self, schema: &SchemaRef, out: &mut Vec<u8>) -> Result<(), FormatError> {
+        votable_fields(schema)?;
+        let fields = schema
+            .fields()
+            .iter()
+            .map(|f| {
+                let data_type = parquet_type(f.name(), f.data_type())?;
+                Ok(ArrowField::new(f.name(), data_type, true).with_metadata(f.metadata().clone()))
+            })
+            .collect::<Result<Vec<_>, FormatError>>()?;
+        let parquet_schema = Arc::new(Schema::new(fields));
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
+            .set_created_by(format!("vo-formats {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        let mut writer = ArrowWriter::try_new(Vec::new(), parquet_schema.clone(), Some(properties))?;
+        drain(&mut writer, out)?;
+        self.writer = Some(writer);
+        self.schema = Some(schema.clone());
+        self.parquet_schema = Some(parquet_schema);
+        Ok(())
+    }
+
+    fn write_batch(&mut self, batch: &RecordBatch, out: &mut Vec<u8>) -> Result<(), FormatError> {
+        let (Some(schema), Some(parquet_schema)) = (&self.schema, &self.parquet_schema) else {
+            return Err(FormatError::Usage("begin was not called".into()));
+        };
+        check_batch(schema, batch)?;
+        let columns = batch
+            .columns()
+            .iter()
+            .zip(parquet_schema.fields())
+            .map(|(array, field)| to_parquet_column(field.name(), array, field.data_type()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let converted = RecordBatch::try_new(parquet_schema.clone(), columns)?;
+        let writer = self.writer()?;
+        writer.write(&converted)?;
+        drain(writer, out)
+    }
+
+    fn finish(&mut self, status: &EndStatus, out: &mut Vec<u8>) -> Result<(), FormatError> {
+        let schema = self.schema.clone().ok_or_else(|| FormatError::Usage("begin was not called".into()))?;
+        let mut doc = results_document(&self.info, votable_fields(&schema)?);
+        doc.resources[0].trailing_infos = trailing_infos(status);
+        let mut writer = self.writer.take().ok_or_else(|| FormatError::Usage("finish was already called".into()))?;
+        writer.append_key_value_metadata(KeyValue::new(VERSION_KEY.to_string(), VERSION.to_string()));
+        writer.append_key_value_metadata(KeyValue::new(CONTENT_KEY.to_string(), doc.to_xml_string()));
+        writer.finish()?;
+        drain(&mut writer, out)
+    }
+}
+
+/// The Parquet column type for an Arrow type (see the module documentation).
+fn parquet_type(name: &str, data_type: &DataType) -> Result<DataType, FormatError> {
+    let item = |item: &ArrowField| -> Result<Arc<ArrowField>, FormatError> {
+        Ok(Arc::new(ArrowField::new(item.name(), parquet_type(name, item.data_type())?, true)))
+    };
+    Ok(match data_type {
+        DataType::Null
+        | DataType::Timestamp(..)
+        | DataType::Date32
+        | DataType::Date64
+        | DataType::Time32(_)
+        | DataType::Time64(_)
+        | DataType::Utf8View => DataType::Utf8,
+        DataType::Float16 => DataType::Float32,
+        DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..) => {
+            DataType::Float64
+        }
+        DataType::BinaryView => DataType::Binary,
+        DataType::Dictionary(_, values) => parquet_type(name, values)?,
+        DataType::List(i) | DataType::ListView(i) => DataType::List(item(i)?),
+        DataType::LargeList(i) | DataType::LargeListView(i) => DataType::LargeList(item(i)?),
+        DataType::FixedSizeList(i, n) => DataType::FixedSizeList(item(i)?, *n),
+        DataType::Boolean
+        | DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64
+        | DataType::Float32
+        | DataType::Float64
+        | DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Binary
+        | DataType::LargeBinary
+        | DataType::FixedSizeBinary(_) => data_type.clone(),
+        other => {
+            return Err(FormatError::unsupported(name, format!("Arrow type {other} cannot be written to VOParquet")));
+        }
+    })
+}
+
+/// Converts a column to its Parquet type.
+fn to_parquet_column(name: &str, array: &ArrayRef, target: &DataType) -> Result<ArrayRef, FormatError> {
+    if array.data_type() == target {
+        return Ok(array.clone());
+    }
+    let temporal = |t: &DataType| {
+        matches!(
+            t,
+            DataType::Timestamp(..) | DataType::Date32 | DataType::Date64 | DataType::Time32(_) | DataType::Time64(_)
+        )
+    };
+    match array.data_type() {
+        DataType::Dictionary(_, values) if temporal(values) => {
+            let plain = arrow_cast::cast(array, values)?;
+            string_array(name, &plain)
+        }
+        source if temporal(source) => string_array(name, array),
+        _ => Ok(arrow_cast::cast(array, target)?),
+    }
+}
+
+/// Reads back the row count and the embedded VOTable of a VOParquet file (for checks and
+/// tests; clients use their own Parquet readers).
+pub fn read_footer(file: bytes::Bytes) -> Result<(i64, String), FormatError> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader = SerializedFileReader::new(file)?;
+    let metadata = reader.metadata().file_metadata();
+    let content = metadata
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|kv| kv.key == CONTENT_KEY))
+        .and_then(|kv| kv.value.clone())
+        .ok_or_else(|| FormatError::Usage(format!("the file has no {CONTENT_KEY} metadata")))?;
+    Ok((metadata.num_rows(), content))
+}
