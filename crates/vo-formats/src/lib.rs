@@ -66,9 +66,11 @@
 
 pub mod delimited;
 mod error;
+pub mod fits;
 mod iso;
 pub mod json;
 mod metadata;
+mod plain;
 mod text;
 pub mod voparquet;
 pub mod votable;
@@ -171,7 +173,8 @@ pub fn encoder_for(format: FormatKind, info: ResultInfo) -> Result<Box<dyn Table
         FormatKind::Tsv => Box::new(delimited::DelimitedEncoder::tsv()),
         FormatKind::Json => Box::new(json::JsonEncoder::new(info)),
         FormatKind::Parquet => Box::new(voparquet::VoParquetEncoder::new(info)),
-        FormatKind::Fits | FormatKind::Html | FormatKind::Text => {
+        FormatKind::Fits => Box::new(fits::FitsEncoder::new(info)),
+        FormatKind::Html | FormatKind::Text => {
             return Err(FormatError::UnsupportedFormat(format.canonical_mime().to_string()));
         }
     })

@@ -37,17 +37,15 @@
 //! assert!(votable.contains(r#"<INFO name="QUERY_STATUS" value="OVERFLOW"/>"#));
 //! ```
 
-use std::sync::Arc;
-
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field as ArrowField, Schema, SchemaRef};
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
 use crate::metadata::{check_batch, results_document, trailing_infos, votable_fields};
-use crate::text::string_array;
+use crate::plain::{plain_batch, plain_schema};
 use crate::{EndStatus, FormatError, ResultInfo, TableEncoder};
 
 /// Key of the convention version in the Parquet key-value metadata.
@@ -93,15 +91,7 @@ fn drain(writer: &mut ArrowWriter<Vec<u8>>, out: &mut Vec<u8>) -> Result<(), For
 impl TableEncoder for VoParquetEncoder {
     fn begin(&mut self, schema: &SchemaRef, out: &mut Vec<u8>) -> Result<(), FormatError> {
         votable_fields(schema)?;
-        let fields = schema
-            .fields()
-            .iter()
-            .map(|f| {
-                let data_type = parquet_type(f.name(), f.data_type())?;
-                Ok(ArrowField::new(f.name(), data_type, true).with_metadata(f.metadata().clone()))
-            })
-            .collect::<Result<Vec<_>, FormatError>>()?;
-        let parquet_schema = Arc::new(Schema::new(fields));
+        let parquet_schema = plain_schema(schema)?;
         let properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
@@ -121,13 +111,7 @@ impl TableEncoder for VoParquetEncoder {
             return Err(FormatError::Usage("begin was not called".into()));
         };
         check_batch(schema, batch)?;
-        let columns = batch
-            .columns()
-            .iter()
-            .zip(parquet_schema.fields())
-            .map(|(array, field)| to_parquet_column(field.name(), array, field.data_type()))
-            .collect::<Result<Vec<_>, _>>()?;
-        let converted = RecordBatch::try_new(parquet_schema.clone(), columns)?;
+        let converted = plain_batch(parquet_schema, batch)?;
         let writer = self.writer()?;
         writer.write(&converted)?;
         drain(writer, out)
@@ -142,71 +126,6 @@ impl TableEncoder for VoParquetEncoder {
         writer.append_key_value_metadata(KeyValue::new(CONTENT_KEY.to_string(), doc.to_xml_string()));
         writer.finish()?;
         drain(&mut writer, out)
-    }
-}
-
-/// The Parquet column type for an Arrow type (see the module documentation).
-fn parquet_type(name: &str, data_type: &DataType) -> Result<DataType, FormatError> {
-    let item = |item: &ArrowField| -> Result<Arc<ArrowField>, FormatError> {
-        Ok(Arc::new(ArrowField::new(item.name(), parquet_type(name, item.data_type())?, true)))
-    };
-    Ok(match data_type {
-        DataType::Null
-        | DataType::Timestamp(..)
-        | DataType::Date32
-        | DataType::Date64
-        | DataType::Time32(_)
-        | DataType::Time64(_)
-        | DataType::Utf8View => DataType::Utf8,
-        DataType::Float16 => DataType::Float32,
-        DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..) => {
-            DataType::Float64
-        }
-        DataType::BinaryView => DataType::Binary,
-        DataType::Dictionary(_, values) => parquet_type(name, values)?,
-        DataType::List(i) | DataType::ListView(i) => DataType::List(item(i)?),
-        DataType::LargeList(i) | DataType::LargeListView(i) => DataType::LargeList(item(i)?),
-        DataType::FixedSizeList(i, n) => DataType::FixedSizeList(item(i)?, *n),
-        DataType::Boolean
-        | DataType::Int8
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::UInt8
-        | DataType::UInt16
-        | DataType::UInt32
-        | DataType::UInt64
-        | DataType::Float32
-        | DataType::Float64
-        | DataType::Utf8
-        | DataType::LargeUtf8
-        | DataType::Binary
-        | DataType::LargeBinary
-        | DataType::FixedSizeBinary(_) => data_type.clone(),
-        other => {
-            return Err(FormatError::unsupported(name, format!("Arrow type {other} cannot be written to VOParquet")));
-        }
-    })
-}
-
-/// Converts a column to its Parquet type.
-fn to_parquet_column(name: &str, array: &ArrayRef, target: &DataType) -> Result<ArrayRef, FormatError> {
-    if array.data_type() == target {
-        return Ok(array.clone());
-    }
-    let temporal = |t: &DataType| {
-        matches!(
-            t,
-            DataType::Timestamp(..) | DataType::Date32 | DataType::Date64 | DataType::Time32(_) | DataType::Time64(_)
-        )
-    };
-    match array.data_type() {
-        DataType::Dictionary(_, values) if temporal(values) => {
-            let plain = arrow_cast::cast(array, values)?;
-            string_array(name, &plain)
-        }
-        source if temporal(source) => string_array(name, array),
-        _ => Ok(arrow_cast::cast(array, target)?),
     }
 }
 
