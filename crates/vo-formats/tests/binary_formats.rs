@@ -56,6 +56,8 @@ fn voparquet_round_trips_every_type_with_embedded_votable() {
     assert_eq!(table.fields.len(), every_type().len());
     let ra = table.fields.iter().find(|f| f.name == "ra").unwrap();
     assert_eq!((ra.unit.as_deref(), ra.ucd.as_deref()), (Some("deg"), Some("pos.eq.ra;meta.main")));
+    let name = table.fields.iter().find(|f| f.name == "name").unwrap();
+    assert_eq!(name.arraysize.as_ref().map(|a| a.to_string()).as_deref(), Some("15*"));
     assert_eq!(doc.resources[0].infos[0].value, "OK");
     assert!(doc.resources[0].trailing_infos.is_empty());
     assert!(vo_votable::validate(votable.as_bytes()).is_empty());
@@ -269,7 +271,11 @@ fn fits_round_trips_every_type() {
     assert_eq!(h[&format!("TCOMM{n}")], "Right ascension (ICRS)");
     assert_eq!(h[&format!("TFORM{}", position("pos") + 1)], "2D");
     assert_eq!(h[&format!("TFORM{}", position("region") + 1)], "1PD(6)");
-    assert_eq!(h[&format!("TZERO{}", position("u64") + 1)], "9223372036854775808");
+    // A nullable unsigned column whose values fit the signed type is stored without TZERO
+    // (astropy misreads TNULL with TZERO).
+    let u64_column = position("u64") + 1;
+    assert_eq!(h[&format!("TFORM{u64_column}")], "1K");
+    assert!(!h.contains_key(&format!("TZERO{u64_column}")));
 }
 
 #[test]
@@ -280,6 +286,17 @@ fn fits_unsigned_64_bit_values_are_exact() {
     let bytes = encode_all(FormatKind::Fits, ResultInfo::default(), &schema, &[batch], &EndStatus::Ok).unwrap();
     let table = read_fits(&bytes);
     assert_eq!(table.columns[0], [Cell::Int(u64::MAX as i128), Cell::Null, Cell::Int(1)]);
+    assert_eq!(
+        (table.header["TZERO1"].as_str(), table.header["TNULL1"].as_str()),
+        ("9223372036854775808", "-9223372036854775808")
+    );
+
+    let schema = Arc::new(Schema::new(vec![Field::new("u", DataType::UInt16, false)]));
+    let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(UInt16Array::from(vec![0, 65535]))]).unwrap();
+    let bytes = encode_all(FormatKind::Fits, ResultInfo::default(), &schema, &[batch], &EndStatus::Ok).unwrap();
+    let table = read_fits(&bytes);
+    assert_eq!((table.header["TFORM1"].as_str(), table.header["TZERO1"].as_str()), ("1I", "32768"));
+    assert_eq!(table.columns[0], [Cell::Int(0), Cell::Int(65535)]);
 }
 
 #[test]

@@ -205,6 +205,22 @@ impl ColumnPlan {
         if !(self.element.is_integer() && self.stats.int_nulls) {
             return Ok(());
         }
+        if self.zero != 0 {
+            // TNULL is a stored value (FITS §7.3.2), but astropy compares it with the value after
+            // TZERO: nullable unsigned columns are stored without TZERO when they can be, in the
+            // same type if the values allow, else in the next wider one.
+            let (_, signed_max) = self.element.stored_range();
+            let largest = self.stats.stored.map_or(0, |(_, hi)| hi + self.zero);
+            let wider = match self.element {
+                _ if largest <= signed_max => Some(self.element),
+                Element::Short => Some(Element::Int),
+                Element::Int => Some(Element::Long),
+                _ => None,
+            };
+            if let Some(element) = wider {
+                self.widen(element);
+            }
+        }
         loop {
             let (min, max) = self.element.stored_range();
             // Unsigned columns prefer the largest value (0 is common), signed ones the smallest.
@@ -215,8 +231,7 @@ impl ColumnPlan {
                 return Ok(());
             }
             // Every value of the type is possible: store the column in the next wider type.
-            let old_size = self.element.size() as u64;
-            self.element = match self.element {
+            let wider = match self.element {
                 Element::Byte => Element::Short,
                 Element::Short => Element::Int,
                 Element::Int => Element::Long,
@@ -227,11 +242,19 @@ impl ColumnPlan {
                     ));
                 }
             };
-            let shift = self.zero;
-            self.zero = 0;
-            self.stats.stored = self.stats.stored.map(|(lo, hi)| (lo + shift, hi + shift));
-            self.stats.heap_bytes = self.stats.heap_bytes / old_size * self.element.size() as u64;
+            self.widen(wider);
         }
+    }
+
+    /// Stores the column as `element` without TZERO (only called for a type that holds every
+    /// value seen).
+    fn widen(&mut self, element: Element) {
+        let old_size = self.element.size() as u64;
+        let shift = self.zero;
+        self.element = element;
+        self.zero = 0;
+        self.stats.stored = self.stats.stored.map(|(lo, hi)| (lo + shift, hi + shift));
+        self.stats.heap_bytes = self.stats.heap_bytes / old_size * element.size() as u64;
     }
 
     /// Bytes of a cell in the row.

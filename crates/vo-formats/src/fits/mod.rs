@@ -16,11 +16,18 @@
 //! | `Boolean` | `L` | 0 byte |
 //! | `Int8`, `Int16` / `Int32` / `Int64` | `I` / `J` / `K` | TNULLn, an extreme value no row uses |
 //! | `UInt8` | `B` | TNULLn |
-//! | `UInt16` / `UInt32` / `UInt64` | `I` / `J` / `K` with TZEROn 2^15 / 2^31 / 2^63 (exact) | TNULLn |
+//! | `UInt16` / `UInt32` / `UInt64` | `I` / `J` / `K` with TZEROn 2^15 / 2^31 / 2^63 (exact) | see below |
 //! | `Float32` / `Float64` | `E` / `D` | NaN |
 //! | strings (and timestamps, as ISO 8601) | `wA`, NUL-padded UTF-8 | empty string |
 //! | `FixedSizeList` of numbers or booleans (`point`, `circle`) | `nE`, `nD`, `nJ`, ... | elements null |
 //! | `List` of numbers, `Binary` | `1PD(max)` (`1QD(max)` beyond 2 GiB of heap) | empty array |
+//!
+//! TNULLn is a stored value (FITS 4.0 §7.3.2) chosen at the end among the type's extremes; a
+//! column that uses both extremes and has nulls is stored in the next wider type. Because
+//! astropy (up to 8.0 at least) compares TNULL with the value *after* TZERO, a nullable unsigned
+//! column is stored without TZERO whenever its values allow (in the same or the next wider
+//! type); only a nullable `UInt64` column holding values above `i64::MAX` keeps TZERO with
+//! TNULL, which STILTS reads correctly and astropy does not.
 //!
 //! Other types are first converted as for VOParquet (decimals to doubles, dictionaries to
 //! their values, ...). The end status is recorded in the BINTABLE header: `QSTATUS` = `OK`,
