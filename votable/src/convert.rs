@@ -136,6 +136,9 @@ pub fn field_from_arrow(arrow: &ArrowField) -> Result<Field> {
         Some(text) => {
             let datatype = text.parse::<Datatype>().map_err(|e| Error::conversion(name, e.to_string()))?;
             let arraysize = match meta.get(arrow_meta::ARRAYSIZE) {
+                // `arraysize="1"` on a character is a single character, which VOTable 1.3
+                // erratum 3 says to write without arraysize (taplint and votlint warn otherwise).
+                Some(a) if datatype.is_character() && a.trim() == "1" => None,
                 Some(a) => Some(a.parse::<ArraySize>().map_err(|e| Error::conversion(name, e.to_string()))?),
                 None if datatype.is_character() && !matches!(arrow.data_type(), DataType::Null) => {
                     // A lone char holds one character; strings need an arraysize (astropy W47).

@@ -49,5 +49,6 @@ pub mod writer;
 mod xml_out;
 
 pub use error::{Error, Position, Result};
+pub use model::{SERVICE_VERSION, VERSION};
 pub use reader::read_all;
 pub use validate::validate;

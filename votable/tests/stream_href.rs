@@ -49,14 +49,28 @@ fn absolute_file_url_with_base64() {
     let data = dir.path().join("rows.b64");
     std::fs::write(&data, base64::engine::general_purpose::STANDARD.encode(rows())).unwrap();
     let doc = document(&format!("file://{}", data.display()), r#" encoding="base64""#);
-    check(VotableReader::new(doc.as_bytes()).unwrap());
+    check(VotableReader::with_base_dir(doc.as_bytes(), None).unwrap());
+}
+
+#[test]
+fn documents_from_anyone_cannot_name_local_files() {
+    // An upload must not make the server read its own files.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("rows.bin");
+    std::fs::write(&data, rows()).unwrap();
+    for href in [format!("file://{}", data.display()), data.display().to_string(), "/etc/passwd".to_string()] {
+        let e = VotableReader::new(document(&href, "").as_bytes()).err().expect(&href);
+        assert!(e.to_string().contains("external data is not read"), "{href}: {e}");
+        assert!(!e.to_string().contains("No such file"), "{href}: the error must not probe the file system: {e}");
+    }
 }
 
 #[test]
 fn remote_and_missing_streams_are_clear_errors() {
-    let e = VotableReader::new(document("http://example.org/x.bin", "").as_bytes()).err().unwrap();
+    let trusted = |doc: String| VotableReader::with_base_dir(std::io::Cursor::new(doc.into_bytes()), None);
+    let e = trusted(document("http://example.org/x.bin", "")).err().unwrap();
     assert!(e.to_string().contains("only file: URLs"), "{e}");
-    let e = VotableReader::new(document("/nonexistent/x.bin", "").as_bytes()).err().unwrap();
+    let e = trusted(document("/nonexistent/x.bin", "")).err().unwrap();
     assert!(e.to_string().contains("cannot open STREAM"), "{e}");
     assert_eq!(e.position().unwrap().line, 3);
 }

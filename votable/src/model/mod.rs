@@ -32,3 +32,7 @@ pub const NAMESPACE_1_2: &str = "http://www.ivoa.net/xml/VOTable/v1.2";
 pub const NAMESPACE_1_1: &str = "http://www.ivoa.net/xml/VOTable/v1.1";
 /// The version this crate writes.
 pub const VERSION: &str = "1.5";
+/// The version services should declare on what they send: every document this crate writes
+/// without 1.5-only content is also valid VOTable 1.4, and the STILTS that Debian 12 ships
+/// (3.4.7, TOPCAT's library, with its `votlint` and `taplint`) rejects `version="1.5"` outright.
+pub const SERVICE_VERSION: &str = "1.4";

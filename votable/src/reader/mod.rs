@@ -75,7 +75,8 @@ pub struct VotableReader<R: BufRead> {
     builders: Vec<ColumnBuilder>,
     batch_size: usize,
     state: State,
-    base_dir: Option<PathBuf>,
+    /// Where `STREAM href`s may be read from: `None` refuses them (see [`VotableReader::new`]).
+    external: Option<ExternalFiles>,
     bytes: ByteBuffer,
     base64: Base64State,
     cell_text: String,
@@ -92,6 +93,12 @@ enum Step {
     Eof,
 }
 
+/// Local files a document's `STREAM href`s may name, relative ones resolved against `base_dir`.
+#[derive(Debug, Clone, Default)]
+struct ExternalFiles {
+    base_dir: Option<PathBuf>,
+}
+
 impl VotableReader<BufReader<File>> {
     /// Opens a file; relative `STREAM href`s are resolved against its directory.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
@@ -104,12 +111,22 @@ impl VotableReader<BufReader<File>> {
 
 impl<R: BufRead> VotableReader<R> {
     /// Parses the header, up to the data of the first table that has some.
+    ///
+    /// A document read this way may come from anyone (an upload, a request body), so its
+    /// `STREAM href`s are refused: following them would let the sender read the reader's files.
+    /// Use [`with_base_dir`](Self::with_base_dir) or [`from_path`](VotableReader::from_path) for
+    /// documents you trust.
     pub fn new(input: R) -> Result<Self> {
-        Self::with_base_dir(input, None)
+        Self::open(input, None)
     }
 
-    /// Like [`new`](Self::new), resolving relative `STREAM href`s against `base_dir`.
+    /// Like [`new`](Self::new), for a trusted document whose `STREAM href`s name local files
+    /// (`file:` URLs or paths, relative ones resolved against `base_dir`).
     pub fn with_base_dir(input: R, base_dir: Option<PathBuf>) -> Result<Self> {
+        Self::open(input, Some(ExternalFiles { base_dir }))
+    }
+
+    fn open(input: R, external: Option<ExternalFiles>) -> Result<Self> {
         let mut xml = quick_xml::Reader::from_reader(LineCounter::new(input));
         xml.config_mut().check_end_names = true;
         let mut reader = VotableReader {
@@ -122,7 +139,7 @@ impl<R: BufRead> VotableReader<R> {
             builders: Vec::new(),
             batch_size: DEFAULT_BATCH_SIZE,
             state: State::Done,
-            base_dir,
+            external,
             bytes: ByteBuffer::default(),
             base64: Base64State::default(),
             cell_text: String::new(),
@@ -368,6 +385,14 @@ impl<R: BufRead> VotableReader<R> {
     }
 
     fn open_href(&self, href: &str, position: Position) -> Result<Box<dyn BufRead + Send>> {
+        let Some(external) = &self.external else {
+            return Err(Error::Unsupported {
+                position: Some(position),
+                message: format!(
+                    "STREAM href=\"{href}\": external data is not read from this document (only from files opened by path)"
+                ),
+            });
+        };
         let path = if let Some(rest) = href.strip_prefix("file://") {
             PathBuf::from(rest)
         } else if let Some(rest) = href.strip_prefix("file:") {
@@ -380,7 +405,7 @@ impl<R: BufRead> VotableReader<R> {
         } else {
             PathBuf::from(href)
         };
-        let path = match (&self.base_dir, path.is_relative()) {
+        let path = match (&external.base_dir, path.is_relative()) {
             (Some(base), true) => base.join(path),
             _ => path,
         };
