@@ -15,19 +15,28 @@ pub enum FeatureGroup {
 }
 
 impl FeatureGroup {
-    /// The group's IVOID, lower-case as ADQL 2.1 §4.1 requires (`features-adqlgeo` has no hyphen for
-    /// historical reasons).
+    /// The group's IVOID as TAPRegExt 1.0 spells it (`features-adqlgeo` has no hyphen for
+    /// historical reasons). IVOIDs compare case-insensitively, and ADQL 2.1 writes them in lower
+    /// case, but the TOPCAT/STILTS releases in use (e.g. Debian 12's 3.4.7) match this spelling
+    /// only: with the lower-case form TOPCAT's ADQL editor marks the geometry functions as
+    /// unsupported and taplint warns of "custom feature types".
+    ///
+    /// The exception is `features-adql-conditional` (COALESCE), which ADQL 2.1 added after those
+    /// releases: spelt as TAPRegExt spells the others, they report it as an *unknown standard*
+    /// key (a taplint error), while in lower case they list it as a custom feature and newer
+    /// clients, which compare IVOIDs case-insensitively as they must, see the standard one.
     pub fn ivoid(self) -> &'static str {
+        use vo_resource::tap::feature_type as t;
         match self {
-            FeatureGroup::Geometry => "ivo://ivoa.net/std/tapregext#features-adqlgeo",
-            FeatureGroup::Udf => "ivo://ivoa.net/std/tapregext#features-udf",
-            FeatureGroup::String => "ivo://ivoa.net/std/tapregext#features-adql-string",
-            FeatureGroup::CommonTable => "ivo://ivoa.net/std/tapregext#features-adql-common-table",
-            FeatureGroup::Sets => "ivo://ivoa.net/std/tapregext#features-adql-sets",
-            FeatureGroup::Type => "ivo://ivoa.net/std/tapregext#features-adql-type",
+            FeatureGroup::Geometry => t::ADQL_GEO,
+            FeatureGroup::Udf => t::UDF,
+            FeatureGroup::String => t::ADQL_STRING,
+            FeatureGroup::CommonTable => t::ADQL_COMMON_TABLE,
+            FeatureGroup::Sets => t::ADQL_SETS,
+            FeatureGroup::Type => t::ADQL_TYPE,
             FeatureGroup::Conditional => "ivo://ivoa.net/std/tapregext#features-adql-conditional",
-            FeatureGroup::Unit => "ivo://ivoa.net/std/tapregext#features-adql-unit",
-            FeatureGroup::Offset => "ivo://ivoa.net/std/tapregext#features-adql-offset",
+            FeatureGroup::Unit => t::ADQL_UNIT,
+            FeatureGroup::Offset => t::ADQL_OFFSET,
         }
     }
 }
@@ -98,7 +107,7 @@ const SUPPORTED: &[(FeatureGroup, &str, &str)] = &[
 /// ```
 /// let features = vo_adql::features();
 /// assert!(features.iter().any(|f| f.form == "CONTAINS"
-///     && f.type_ivoid == "ivo://ivoa.net/std/tapregext#features-adqlgeo"));
+///     && f.type_ivoid == "ivo://ivoa.net/std/TAPRegExt#features-adqlgeo"));
 /// ```
 pub fn features() -> Vec<LanguageFeature> {
     SUPPORTED

@@ -50,5 +50,5 @@ pub use features::{FeatureGroup, LanguageFeature, features};
 pub use functions::{FUNCTIONS, FunctionClass, FunctionSpec};
 pub use parser::{MAX_NESTING, MAX_QUERY_BYTES, Query, parse};
 pub use prefilter::{cone_filter_expr, distance_expr, healpix_range_filter};
-pub use reserved::is_reserved;
+pub use reserved::{is_reserved, query_identifier};
 pub use udf::{circle_type, contains_point_udf, distance_udf, geometry_udfs, point_type, polygon_type, register_udfs};

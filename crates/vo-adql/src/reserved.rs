@@ -279,3 +279,29 @@ const RESERVED: &[&str] = &[
 pub fn is_reserved(word: &str) -> bool {
     RESERVED.iter().any(|r| r.eq_ignore_ascii_case(word))
 }
+
+/// `name` as a query must write it: unchanged when it is a regular identifier, else delimited
+/// (`size` → `"size"`, `Flux (Jy)` → `"Flux (Jy)"`). TAP_SCHEMA and VOSI tables publish column
+/// names this way [TAP 1.1 §4.3], so that clients can paste them into ADQL.
+pub fn query_identifier(name: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = name.chars();
+    let regular = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !is_reserved(name);
+    if regular { name.into() } else { format!("\"{}\"", name.replace('"', "\"\"")).into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_and_irregular_names_are_delimited() {
+        assert_eq!(query_identifier("phot_g_mean_mag"), "phot_g_mean_mag");
+        assert_eq!(query_identifier("size"), "\"size\"");
+        assert_eq!(query_identifier("SIZE"), "\"SIZE\"");
+        assert_eq!(query_identifier("_r"), "\"_r\"");
+        assert_eq!(query_identifier("Flux \"peak\""), "\"Flux \"\"peak\"\"\"");
+        assert_eq!(query_identifier(""), "\"\"");
+    }
+}
