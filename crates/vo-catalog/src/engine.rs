@@ -34,7 +34,8 @@ pub type ExtraTable = (String, String, Arc<dyn TableProvider>);
 
 /// DataFusion over the catalogue store, on its own runtime.
 pub struct QueryEngine {
-    runtime: tokio::runtime::Runtime,
+    /// Always `Some` until dropped (taken in `Drop`, which must not block).
+    runtime: Option<tokio::runtime::Runtime>,
     store: Arc<CatalogStore>,
     config: SessionConfig,
     setup: Option<SessionSetup>,
@@ -73,7 +74,11 @@ impl QueryEngine {
         if let Some(setup) = &setup {
             setup(&ctx);
         }
-        Ok(Arc::new(QueryEngine { runtime, store, config, setup, ctx: RwLock::new(ctx) }))
+        Ok(Arc::new(QueryEngine { runtime: Some(runtime), store, config, setup, ctx: RwLock::new(ctx) }))
+    }
+
+    fn handle(&self) -> &tokio::runtime::Handle {
+        self.runtime.as_ref().expect("runtime present until drop").handle()
     }
 
     pub fn store(&self) -> &Arc<CatalogStore> {
@@ -148,7 +153,7 @@ impl QueryEngine {
         T: Send + 'static,
     {
         let ctx = self.context();
-        self.runtime
+        self.handle()
             .spawn(async move { work(ctx).await })
             .await
             .map_err(|e| CatalogError::DataFusion(datafusion::error::DataFusionError::External(Box::new(e))))
@@ -179,7 +184,7 @@ impl QueryEngine {
         E: BatchEncoder + 'static,
     {
         let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
-        self.runtime.spawn(async move {
+        self.handle().spawn(async move {
             let deadline = time_limit.map(|limit| tokio::time::Instant::now() + limit);
             let expired = async move {
                 match deadline {
@@ -238,6 +243,16 @@ impl QueryEngine {
             }
         });
         rx
+    }
+}
+
+impl Drop for QueryEngine {
+    fn drop(&mut self) {
+        // The engine may be dropped on an async thread (e.g. when a server stops), where a
+        // runtime must not block on its workers; queries still running are abandoned.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 

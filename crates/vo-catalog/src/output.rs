@@ -22,6 +22,7 @@ pub struct LimitedEncoder {
     maxrec: Option<u64>,
     rows: u64,
     rows_seen: Arc<AtomicU64>,
+    failure: Arc<std::sync::Mutex<Option<String>>>,
     overflow: bool,
     field_metadata: FieldMetadata,
     schema: Option<SchemaRef>,
@@ -34,6 +35,7 @@ impl LimitedEncoder {
             maxrec,
             rows: 0,
             rows_seen: Arc::new(AtomicU64::new(0)),
+            failure: Arc::default(),
             overflow: false,
             field_metadata: HashMap::new(),
             schema: None,
@@ -49,6 +51,12 @@ impl LimitedEncoder {
     /// A counter of the rows encoded so far, readable while and after the result streams.
     pub fn row_counter(&self) -> Arc<AtomicU64> {
         self.rows_seen.clone()
+    }
+
+    /// Where the error that ended the result early is left, readable after the result streamed
+    /// (an async job uses it to end in ERROR rather than COMPLETED).
+    pub fn failure_slot(&self) -> Arc<std::sync::Mutex<Option<String>>> {
+        self.failure.clone()
     }
 
     fn restyle(&self, schema: &Schema) -> SchemaRef {
@@ -102,7 +110,10 @@ impl BatchEncoder for LimitedEncoder {
 
     fn finish(&mut self, error: Option<&str>, out: &mut Vec<u8>) -> Result<(), String> {
         let status = match error {
-            Some(message) => EndStatus::Error(message.to_string()),
+            Some(message) => {
+                *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.to_string());
+                EndStatus::Error(message.to_string())
+            }
             None if self.overflow => EndStatus::Overflow,
             None => EndStatus::Ok,
         };

@@ -193,6 +193,8 @@ fn csv_message(message: &str, schema: Option<&Schema>) -> String {
         if let Some((value, type_name, column, line)) = parts {
             let name =
                 schema.and_then(|s| s.fields().get(column)).map(|f| format!(" ({})", f.name())).unwrap_or_default();
+            // arrow-csv counts data rows from 1; the header is line 1 of the file.
+            let line = line.parse::<u64>().map(|l| (l + 1).to_string()).unwrap_or(line);
             return format!("line {line}, column {}{name}: cannot read {value} as {type_name}", column + 1);
         }
     }
@@ -331,7 +333,7 @@ mod tests {
             "Parser error: Error while parsing value 'x1' as type 'Float64' for column 1 at line 4. Row data: '[1,x1]'",
             Some(&schema),
         );
-        assert_eq!(m, "line 4, column 2 (b): cannot read 'x1' as Float64");
+        assert_eq!(m, "line 5, column 2 (b): cannot read 'x1' as Float64");
     }
 
     #[test]

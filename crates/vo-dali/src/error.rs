@@ -71,12 +71,13 @@ impl DaliError {
     }
 }
 
-/// A VOTable error document carrying `message` [DALI §4.4].
+/// A VOTable error document carrying `message` [DALI §4.4]. It declares VOTable 1.4, like
+/// `vo_votable::SERVICE_VERSION`, so that every deployed client can read it.
 pub fn error_votable(message: &str) -> String {
     format!(
         concat!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
-            "<VOTABLE version=\"1.5\" xmlns=\"http://www.ivoa.net/xml/VOTable/v1.3\" ",
+            "<VOTABLE version=\"1.4\" xmlns=\"http://www.ivoa.net/xml/VOTable/v1.3\" ",
             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ",
             "xsi:schemaLocation=\"http://www.ivoa.net/xml/VOTable/v1.3 http://www.ivoa.net/xml/VOTable/v1.3\">\n",
             "<RESOURCE type=\"results\">\n",

@@ -19,6 +19,7 @@
 //! | `Json` | [`json::JsonEncoder`] | `"status"` and `"message"` members after `"data"` |
 //! | `Parquet` | [`voparquet::VoParquetEncoder`] | `QUERY_STATUS` INFO in the embedded VOTable (footer metadata) |
 //! | `Fits` | [`fits::FitsEncoder`] | `QSTATUS` / `QMESSAGE` keywords in the BINTABLE header |
+//! | `Html` | [`html::HtmlEncoder`] | a paragraph after the table |
 //!
 //! ```
 //! use std::sync::Arc;
@@ -67,6 +68,7 @@
 pub mod delimited;
 mod error;
 pub mod fits;
+pub mod html;
 mod iso;
 pub mod json;
 mod metadata;
@@ -161,8 +163,8 @@ pub trait TableEncoder: Send {
     }
 }
 
-/// The encoder for a resolved RESPONSEFORMAT. `Html` and `Text` have no table encoder here and
-/// give [`FormatError::UnsupportedFormat`].
+/// The encoder for a resolved RESPONSEFORMAT. `Text` has no table encoder here and gives
+/// [`FormatError::UnsupportedFormat`].
 pub fn encoder_for(format: FormatKind, info: ResultInfo) -> Result<Box<dyn TableEncoder>, FormatError> {
     use vo_votable::writer::Serialization;
     Ok(match format {
@@ -174,7 +176,8 @@ pub fn encoder_for(format: FormatKind, info: ResultInfo) -> Result<Box<dyn Table
         FormatKind::Json => Box::new(json::JsonEncoder::new(info)),
         FormatKind::Parquet => Box::new(voparquet::VoParquetEncoder::new(info)),
         FormatKind::Fits => Box::new(fits::FitsEncoder::new(info)),
-        FormatKind::Html | FormatKind::Text => {
+        FormatKind::Html => Box::new(html::HtmlEncoder::new(info)),
+        FormatKind::Text => {
             return Err(FormatError::UnsupportedFormat(format.canonical_mime().to_string()));
         }
     })

@@ -81,7 +81,7 @@ pub(crate) fn results_document(info: &ResultInfo, mut fields: Vec<Field>) -> VoT
         }
     }
     resource.tables.push(Table { name: info.table_name.clone(), fields, ..Table::default() });
-    VoTable { resources: vec![resource], ..VoTable::default() }
+    VoTable { version: vo_votable::SERVICE_VERSION.to_string(), resources: vec![resource], ..VoTable::default() }
 }
 
 /// The INFO elements that go after the TABLE for `status` (none for OK).

@@ -33,8 +33,10 @@
 //! assert_eq!(doc.resources[0].trailing_infos[0].content.as_deref(), Some("disk full"));
 //! ```
 
+use std::sync::Arc;
+
 use arrow_array::RecordBatch;
-use arrow_schema::SchemaRef;
+use arrow_schema::{Schema, SchemaRef};
 use vo_votable::writer::{Serialization, VotableWriter, declare_binary_nulls};
 
 use crate::metadata::{check_batch, results_document, trailing_infos, votable_fields};
@@ -65,7 +67,12 @@ impl VotableEncoder {
             let schema = self.schema()?.clone();
             let mut fields = match sample {
                 Some(batch) => {
-                    let relabelled = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())?;
+                    // The sample carries the result's field metadata; nullability is not checked
+                    // (an engine may declare a column non-nullable and still produce nulls).
+                    let fields: Vec<_> =
+                        schema.fields().iter().map(|f| f.as_ref().clone().with_nullable(true)).collect();
+                    let sample_schema = Arc::new(Schema::new(fields));
+                    let relabelled = RecordBatch::try_new(sample_schema, batch.columns().to_vec())?;
                     vo_votable::convert::fields_for_batch(&relabelled)?
                 }
                 None => votable_fields(&schema)?,

@@ -285,7 +285,7 @@ fn misuse_and_mismatched_batches_are_errors() {
     let other: ArrayRef = Arc::new(StringArray::from(vec!["x"]));
     let wrong = RecordBatch::try_from_iter([("a", other)]).unwrap();
     let right = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int32Array::from(vec![1]))]).unwrap();
-    for format in [FormatKind::VotableBinary2, FormatKind::Csv, FormatKind::Tsv, FormatKind::Json] {
+    for format in [FormatKind::VotableBinary2, FormatKind::Csv, FormatKind::Tsv, FormatKind::Json, FormatKind::Html] {
         let mut encoder = encoder_for(format, ResultInfo::default()).unwrap();
         let mut out = Vec::new();
         assert!(matches!(encoder.write_batch(&right, &mut out), Err(FormatError::Usage(_))), "{format:?}");
@@ -294,7 +294,7 @@ fn misuse_and_mismatched_batches_are_errors() {
         assert!(matches!(encoder.write_batch(&wrong, &mut out), Err(FormatError::Usage(_))), "{format:?}");
         assert_eq!(out.len(), before, "{format:?}: a refused batch writes nothing");
     }
-    assert!(matches!(encoder_for(FormatKind::Html, ResultInfo::default()), Err(FormatError::UnsupportedFormat(_))));
+    assert!(matches!(encoder_for(FormatKind::Text, ResultInfo::default()), Err(FormatError::UnsupportedFormat(_))));
 }
 
 #[test]
@@ -309,4 +309,34 @@ fn unsupported_column_types_fail_in_begin() {
         let err = encoder.begin(&schema, &mut Vec::new()).unwrap_err();
         assert!(matches!(err, FormatError::UnsupportedType { ref column, .. } if column == "s"), "{format:?}: {err}");
     }
+}
+
+#[test]
+fn html_page_holds_every_type() {
+    let (schema, batches) = two_batches();
+    let info = ResultInfo { table_name: Some("every & all".into()), ..ResultInfo::default() };
+    let bytes = encode_all(FormatKind::Html, info, &schema, &batches, &EndStatus::Error("boom <now>".into())).unwrap();
+    let html = String::from_utf8(bytes).unwrap();
+    assert!(html.contains("<title>every &amp; all</title>"));
+    assert!(html.contains(r#"<th title="Right ascension (ICRS) | pos.eq.ra;meta.main">ra [deg]</th>"#));
+    assert_eq!(html.matches("<tr><td>").count(), 4);
+    assert!(html.contains("<td>Messier 1 &lt;crab&gt; &amp; co</td>"));
+    assert!(html.contains("<td>10.5 -20.25</td>"));
+    assert!(html.ends_with("<p class=\"query-status\">ERROR: boom &lt;now&gt;</p>\n</body></html>\n"));
+}
+
+#[test]
+fn votable_accepts_nulls_in_columns_declared_non_nullable() {
+    // An engine may declare a column NOT NULL and still produce nulls (e.g. after an outer join).
+    let declared = Arc::new(Schema::new(vec![Field::new("a", DataType::Int32, false)]));
+    let batch =
+        RecordBatch::try_from_iter([("a", Arc::new(Int32Array::from(vec![Some(1), None])) as ArrayRef)]).unwrap();
+    for format in [FormatKind::VotableBinary2, FormatKind::Parquet, FormatKind::Fits, FormatKind::Csv] {
+        let bytes = encode_all(format, ResultInfo::default(), &declared, std::slice::from_ref(&batch), &EndStatus::Ok);
+        assert!(bytes.is_ok(), "{format:?}: {:?}", bytes.err());
+    }
+    let bytes =
+        encode_all(FormatKind::VotableBinary2, ResultInfo::default(), &declared, &[batch], &EndStatus::Ok).unwrap();
+    let (_, cells) = read_votable(&bytes);
+    assert_eq!(cells[0], [Cell::Int(1), Cell::Null]);
 }
