@@ -1,0 +1,175 @@
+//! Table uploads [TAP §2.7.6, DALI §3.4.5]: `UPLOAD=name,param:part` (a multipart file part) or
+//! `UPLOAD=name,http://…`, each a VOTable, visible to the query as `TAP_UPLOAD.name`.
+
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use datafusion::catalog::TableProvider;
+use datafusion::datasource::MemTable;
+use futures::StreamExt;
+use vo_catalog::{ColumnMeta, TableMeta};
+use vo_dali::{DaliError, Params, UploadedFile};
+use vo_votable::arrow_meta;
+
+use crate::metadata::TAP_UPLOAD;
+
+/// One uploaded table, ready to register.
+pub struct Upload {
+    pub meta: TableMeta,
+    pub provider: Arc<dyn TableProvider>,
+    pub rows: usize,
+}
+
+/// Limits on uploads.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    pub max_bytes: u64,
+    pub max_tables: usize,
+}
+
+/// Reads every table the request's UPLOAD parameters name. `files` are the request's inline parts.
+pub async fn read_uploads(
+    params: &Params,
+    files: &[UploadedFile],
+    limits: UploadLimits,
+) -> Result<Vec<Upload>, DaliError> {
+    let mut uploads: Vec<Upload> = Vec::new();
+    let specs: Vec<&str> =
+        params.get_all("UPLOAD").into_iter().flat_map(|v| v.split(';')).filter(|s| !s.trim().is_empty()).collect();
+    if specs.len() > limits.max_tables {
+        return Err(DaliError::usage(format!("at most {} uploaded tables per query", limits.max_tables)));
+    }
+    for spec in specs {
+        let (name, uri) =
+            spec.split_once(',').ok_or_else(|| DaliError::usage(format!("UPLOAD must be 'name,URI', got '{spec}'")))?;
+        let name = name.trim();
+        check_table_name(name)?;
+        if uploads.iter().any(|u| u.meta.name.eq_ignore_ascii_case(name)) {
+            return Err(DaliError::usage(format!("two uploads are named {name}")));
+        }
+        let uri = uri.trim();
+        let bytes = if let Some(part) = uri.strip_prefix("param:") {
+            let file = files.iter().find(|f| f.part_name == part).ok_or_else(|| {
+                DaliError::usage(format!("UPLOAD {name} refers to param:{part}, but the request has no such part"))
+            })?;
+            file.data.clone()
+        } else if uri.starts_with("http://") || uri.starts_with("https://") {
+            fetch(uri, limits.max_bytes).await?
+        } else {
+            return Err(DaliError::usage(format!(
+                "UPLOAD {name}: unsupported URI '{uri}' (use param:<part> with a multipart POST, or http://)"
+            )));
+        };
+        if bytes.len() as u64 > limits.max_bytes {
+            return Err(DaliError::new(
+                vo_dali::ErrorKind::TooLarge,
+                format!("upload {name} is {} bytes; the limit is {}", bytes.len(), limits.max_bytes),
+            ));
+        }
+        uploads.push(parse_votable(name, &bytes)?);
+    }
+    Ok(uploads)
+}
+
+fn check_table_name(name: &str) -> Result<(), DaliError> {
+    let mut chars = name.chars();
+    let ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok && !vo_adql::is_reserved(name) {
+        Ok(())
+    } else {
+        Err(DaliError::usage(format!(
+            "upload table name '{name}' must be an ADQL regular identifier ([A-Za-z][A-Za-z0-9_]*, not a reserved word)"
+        )))
+    }
+}
+
+async fn fetch(url: &str, max_bytes: u64) -> Result<bytes::Bytes, DaliError> {
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .map_err(|e| DaliError::internal(format!("cannot make an HTTP client: {e}")))?;
+    let response =
+        client.get(url).send().await.map_err(|e| DaliError::usage(format!("cannot fetch upload {url}: {e}")))?;
+    if !response.status().is_success() {
+        return Err(DaliError::usage(format!("fetching upload {url} gave HTTP {}", response.status())));
+    }
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| DaliError::usage(format!("reading upload {url}: {e}")))?;
+        body.extend_from_slice(&chunk);
+        if body.len() as u64 > max_bytes {
+            return Err(DaliError::new(
+                vo_dali::ErrorKind::TooLarge,
+                format!("upload {url} exceeds the limit of {max_bytes} bytes"),
+            ));
+        }
+    }
+    Ok(body.into())
+}
+
+/// A VOTable upload as a table: its columns keep the FIELDs' metadata.
+pub fn parse_votable(name: &str, bytes: &[u8]) -> Result<Upload, DaliError> {
+    let looks_like_xml = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
+    if !looks_like_xml {
+        return Err(DaliError::usage(format!("upload {name} is not a VOTable")));
+    }
+    let unreadable = |e: vo_votable::Error| DaliError::usage(format!("upload {name} is not a readable VOTable: {e}"));
+    let reader = vo_votable::reader::VotableReader::new(bytes).map_err(unreadable)?;
+    let schema = reader.schema();
+    let batches: Vec<RecordBatch> = reader.collect::<Result<_, _>>().map_err(unreadable)?;
+    let mut seen: Vec<String> = Vec::new();
+    for field in schema.fields() {
+        let lower = field.name().to_ascii_lowercase();
+        if seen.contains(&lower) {
+            return Err(DaliError::usage(format!(
+                "upload {name} has two columns named {} (column names must differ regardless of case)",
+                field.name()
+            )));
+        }
+        seen.push(lower);
+    }
+    let columns: Vec<ColumnMeta> = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let md = f.metadata();
+            let get = |k: &str| md.get(k).cloned().filter(|v| !v.is_empty());
+            ColumnMeta {
+                name: f.name().clone(),
+                arrow_type: f.data_type().to_string(),
+                description: get(arrow_meta::DESCRIPTION),
+                unit: get(arrow_meta::UNIT),
+                ucd: get(arrow_meta::UCD),
+                utype: get(arrow_meta::UTYPE),
+                xtype: get(arrow_meta::XTYPE),
+                principal: true,
+                nullable: true,
+                ..Default::default()
+            }
+        })
+        .collect();
+    let rows = batches.iter().map(RecordBatch::num_rows).sum();
+    let batches: Vec<RecordBatch> = batches
+        .into_iter()
+        .map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| DaliError::usage(format!("upload {name}: {e}")))?;
+    let provider = MemTable::try_new(schema.clone(), vec![batches])
+        .map_err(|e| DaliError::usage(format!("upload {name}: {e}")))?;
+    let meta = TableMeta {
+        schema: TAP_UPLOAD.into(),
+        name: name.into(),
+        description: Some("Uploaded table".into()),
+        utype: None,
+        columns,
+        position: None,
+        nrows: rows as u64,
+        bytes: bytes.len() as u64,
+        data_dir: String::new(),
+        created: String::new(),
+        updated: String::new(),
+    };
+    Ok(Upload { meta, provider: Arc::new(provider), rows })
+}
