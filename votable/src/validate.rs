@@ -3,8 +3,10 @@
 //! [`validate`] reads a whole document (data included, in constant memory) and reports problems
 //! with their line and column: malformed XML, unknown datatypes, bad arraysizes, wrong number of
 //! TABLEDATA cells, values that do not fit their datatype, truncated or bad base64 data, dangling
-//! `ref`s, invalid `ID`s, missing required attributes. It is not a replacement for XSD validation
-//! but catches what a schema cannot (cell counts, value syntax, references).
+//! `ref`s, invalid `ID`s, missing required attributes; and, as warnings, UCDs that are not clean
+//! UCD1+ (unknown or misplaced words, deprecated and UCD1 words: see `vo-ucd`). It is not a
+//! replacement for XSD validation but catches what a schema cannot (cell counts, value syntax,
+//! references, vocabularies).
 //!
 //! ```
 //! let xml = r#"<VOTABLE version="1.5" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE><TABLE>
@@ -128,6 +130,7 @@ fn check_metadata(doc: &VoTable, problems: &mut Vec<Problem>) {
             problem(problems, Severity::Error, "COOSYS without the required ID".into());
         }
     }
+    for_each_field(doc, &mut |field, what| check_ucd(field, what, problems));
     let mut check_ref = |reference: &Option<String>, what: &str| {
         if let Some(r) = reference
             && !ids.contains(r)
@@ -185,6 +188,18 @@ fn is_xml_name(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// UCD findings (UCD1+ word list, word order, deprecated and UCD1 words) as warnings: a wrong
+/// UCD does not make the document unreadable, but clients that select columns by UCD miss it.
+fn check_ucd(field: &Field, what: &str, problems: &mut Vec<Problem>) {
+    let Some(ucd) = field.ucd.as_deref() else { return };
+    for issue in vo_ucd::validate(ucd) {
+        if issue.severity() >= vo_ucd::Severity::Warning {
+            let message = format!("{what} '{}': UCD \"{ucd}\": {}", field.name, issue.message);
+            problem(problems, Severity::Warning, message);
+        }
+    }
 }
 
 fn for_each_field(doc: &VoTable, f: &mut dyn FnMut(&Field, &str)) {
