@@ -2,6 +2,12 @@
 
 use quick_xml::escape::escape;
 
+use crate::values::ValueError;
+
+/// Longest part of a rejected value quoted back in an error message; a 10,000-vertex polygon would
+/// otherwise drown the explanation.
+const QUOTE_LIMIT: usize = 100;
+
 /// What kind of failure an error reports; decides the HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -60,6 +66,29 @@ impl DaliError {
         Self::new(ErrorKind::Internal, message)
     }
 
+    /// A usage error for a parameter value that does not parse, e.g. `parameter BAND: invalid
+    /// interval '2 1': the interval lower bound 2 is greater than its upper bound 1`. `kind` names
+    /// the expected type (usually [`DaliValue::NAME`](crate::DaliValue::NAME)).
+    pub fn invalid_value(parameter: &str, kind: &str, value: &str, error: &ValueError) -> Self {
+        Self::invalid_value_at(parameter, None, kind, value, error)
+    }
+
+    /// [`DaliError::invalid_value`] for the `index`-th (1-based) of `count` values of a repeated parameter.
+    pub(crate) fn invalid_value_at(
+        parameter: &str,
+        occurrence: Option<(usize, usize)>,
+        kind: &str,
+        value: &str,
+        error: &ValueError,
+    ) -> Self {
+        let which = occurrence.map(|(index, count)| format!(" (value {index} of {count})")).unwrap_or_default();
+        let quoted = match value.char_indices().nth(QUOTE_LIMIT) {
+            Some((cut, _)) => format!("{}...", &value[..cut]),
+            None => value.to_string(),
+        };
+        Self::usage(format!("parameter {}{which}: invalid {kind} '{quoted}': {error}", parameter.to_ascii_uppercase()))
+    }
+
     pub fn http_status(&self) -> u16 {
         self.kind.http_status()
     }
@@ -99,5 +128,21 @@ mod tests {
         assert!(doc.contains("value=\"ERROR\">a &lt; b &amp; &quot;c&quot;</INFO>"), "{doc}");
         assert_eq!(DaliError::usage("x").http_status(), 400);
         assert_eq!(DaliError::not_found("x").http_status(), 404);
+    }
+
+    #[test]
+    fn invalid_values_name_parameter_type_and_value() {
+        let e = DaliError::invalid_value("band", "interval", "2 1", &"2 1".parse::<crate::Interval>().unwrap_err());
+        assert_eq!(e.kind, ErrorKind::Usage);
+        assert_eq!(
+            e.message,
+            "parameter BAND: invalid interval '2 1': the interval lower bound 2 is greater than its upper bound 1"
+        );
+        let long = "1 ".repeat(80);
+        let e = DaliError::invalid_value_at("pos", Some((2, 3)), "shape", &long, &ValueError::Empty);
+        assert_eq!(
+            e.message,
+            format!("parameter POS (value 2 of 3): invalid shape '{}...': the value is empty", &long[..100])
+        );
     }
 }

@@ -14,14 +14,50 @@
 //! let request = DaliRequest::new(Method::Get, params, "http://127.0.0.1:8080/tap");
 //! assert_eq!(request.base_url, "http://127.0.0.1:8080/tap");
 //! ```
+//!
+//! The DALI value types [DALI §3.3] — numbers with `NaN`/`±Inf`, [`Interval`], [`Timestamp`],
+//! [`Point`], [`Circle`], [`Range`], [`Polygon`], the POS-style [`Shape`] and [`Moc`] — parse from
+//! parameters with errors that say which parameter is wrong, and how, and write back their
+//! canonical form. An SIA 2.0 query, for instance:
+//!
+//! ```
+//! use vo_dali::{Interval, Params, Shape};
+//!
+//! let params = Params::from_query(
+//!     "POS=CIRCLE+12+34+0.5&POS=POLYGON+12+34+14+35+14+36&BAND=500e-9+%2BInf&EXPTIME=600+1800&TIME=55123.5",
+//! );
+//! // Repeated SIA 2.0 parameters are OR-ed: every value is returned.
+//! let positions: Vec<Shape> = params.get_all_shapes("POS")?;
+//! assert_eq!(positions[1].to_string(), "POLYGON 12 34 14 35 14 36");
+//! let bands = params.get_all_intervals_or_scalars("BAND")?;
+//! assert!(bands[0].intersects(&Interval::new(6e-7, 7e-7)?));
+//! assert_eq!(params.get_interval("EXPTIME")?.unwrap().to_string(), "600 1800");
+//! assert!(params.get_interval_or_scalar("TIME")?.unwrap().is_scalar());
+//!
+//! let err = Params::from_query("BAND=550e-9+500e-9").get_interval("BAND").unwrap_err();
+//! assert_eq!(err.http_status(), 400);
+//! assert_eq!(
+//!     err.message,
+//!     "parameter BAND: invalid interval '550e-9 500e-9': the interval lower bound 550e-9 is greater than its upper bound 500e-9"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod error;
+pub mod moc;
 pub mod params;
 pub mod response;
+pub mod shapes;
+pub mod timestamp;
+pub mod values;
 
 pub use error::{DaliError, ErrorKind};
+pub use moc::Moc;
 pub use params::{Params, UploadedFile};
 pub use response::{Body, DaliResponse, ResponseFormat};
+pub use shapes::{Circle, Point, Polygon, Range, Shape};
+pub use timestamp::{Precision, Timestamp};
+pub use values::{DaliValue, Interval, ValueError, format_double, parse_double, parse_integer};
 
 /// The HTTP methods a DALI resource distinguishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
