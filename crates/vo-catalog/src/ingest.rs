@@ -6,6 +6,14 @@
 //! let a cone read only the part of the file its HEALPix ranges touch. Memory does not grow with
 //! the size of the input. Everything is written under a staging directory and becomes visible in
 //! one commit (see [`CatalogStore`]), so a failed ingest leaves the store as it was.
+//!
+//! Positions are checked row by row: RA must be in [0, 360] degrees and Dec in [-90, 90]; a
+//! value outside (or NaN) is an error naming the file, the row (the line, for CSV) and the
+//! value. RA is deliberately not wrapped into range: a table whose RA runs over [-180, 180]
+//! would then be stored with values that ADQL range conditions on `ra` do not expect, and a
+//! value far outside usually means a wrong column or unit (hours, radians); the message says
+//! so, and the user fixes the file. An RA or Dec column that reads as text (a stray value in a
+//! CSV sample) is stored as a double, so its first non-number is reported with its line.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -13,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext, col};
@@ -112,9 +120,12 @@ pub async fn ingest(
     let input_schema = first.schema();
     let column_names: Vec<&str> = input_schema.fields().iter().map(|f| f.name().as_str()).collect();
     spec.metadata.check_columns_exist(&column_names)?;
-    let mut warnings = Vec::new();
-    let columns = column_metadata(&input_schema, &spec.metadata);
+    let mut warnings: Vec<String> = sources.iter().flat_map(|s| s.warnings()).collect();
+    let mut columns = column_metadata(&input_schema, &spec.metadata);
     let position = find_position(&columns, spec)?;
+    if let Some(p) = &position {
+        numeric_positions(&mut columns, p)?;
+    }
     let stored_schema = stored_schema(&columns, position.is_some());
 
     let staging = store.new_staging_dir()?;
@@ -248,24 +259,31 @@ fn find_position(columns: &[(ColumnMeta, DataType)], spec: &TableSpec) -> Result
         None => by_ucd("pos.eq.dec").or_else(|| by_convention(DEC_NAMES)),
     };
     match (ra, dec) {
-        (Some(ra), Some(dec)) => {
-            for name in [&ra, &dec] {
-                let (_, t) = columns.iter().find(|(c, _)| &c.name == name).expect("found above");
-                if !t.is_numeric() {
-                    return Err(CatalogError::BadInput(format!("position column {name} is not numeric ({t})")));
-                }
-            }
-            Ok(Some(PositionMeta {
-                ra_column: ra,
-                dec_column: dec,
-                healpix_column: HEALPIX_COLUMN.to_string(),
-                healpix_order: HEALPIX_ORDER,
-            }))
-        }
+        (Some(ra), Some(dec)) => Ok(Some(PositionMeta {
+            ra_column: ra,
+            dec_column: dec,
+            healpix_column: HEALPIX_COLUMN.to_string(),
+            healpix_order: HEALPIX_ORDER,
+        })),
         (None, None) => Ok(None),
         (Some(ra), None) => Err(CatalogError::BadInput(format!("found RA column {ra} but no Dec column: give --dec"))),
         (None, Some(dec)) => Err(CatalogError::BadInput(format!("found Dec column {dec} but no RA column: give --ra"))),
     }
+}
+
+/// Position columns must be numbers. Text ones (a CSV column with a stray value in its sample)
+/// are stored as doubles, so the cast names the first row that is not a number.
+fn numeric_positions(columns: &mut [(ColumnMeta, DataType)], position: &PositionMeta) -> Result<()> {
+    for name in [&position.ra_column, &position.dec_column] {
+        let (meta, t) = columns.iter_mut().find(|(c, _)| &c.name == name).expect("position columns exist");
+        if matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+            *t = DataType::Float64;
+            meta.arrow_type = t.to_string();
+        } else if !t.is_numeric() {
+            return Err(CatalogError::BadInput(format!("position column {name} is not numeric ({t})")));
+        }
+    }
+    Ok(())
 }
 
 /// The schema of the stored file: the input's columns with their storage types and metadata in
@@ -375,13 +393,8 @@ fn to_stored(
             columns.push(array.clone());
         } else {
             let options = arrow_cast::CastOptions { safe: false, ..Default::default() };
-            let cast = arrow_cast::cast_with_options(array, target, &options).map_err(|e| {
-                CatalogError::BadInput(format!(
-                    "{}: column {} cannot be stored as {target}: {e}",
-                    locate(0),
-                    field.name()
-                ))
-            })?;
+            let cast = arrow_cast::cast_with_options(array, target, &options)
+                .map_err(|e| cast_error(array, target, i, field.name(), locate, &e))?;
             columns.push(cast);
         }
     }
@@ -394,6 +407,35 @@ fn to_stored(
     Ok(RecordBatch::try_new(schema.clone(), columns)?)
 }
 
+/// Names the first row whose value does not convert (the strict cast only says that one did not).
+fn cast_error(
+    array: &ArrayRef,
+    target: &DataType,
+    index: usize,
+    name: &str,
+    locate: &dyn Fn(usize) -> String,
+    error: &arrow_schema::ArrowError,
+) -> CatalogError {
+    // The lenient cast turns what does not convert into nulls: the first new null is the culprit.
+    if let Ok(lenient) = arrow_cast::cast(array, target) {
+        if let Some(row) = (0..array.len()).find(|&r| array.is_valid(r) && lenient.is_null(r)) {
+            let value = arrow_cast::display::ArrayFormatter::try_new(array.as_ref(), &Default::default())
+                .map(|f| f.value(row).to_string())
+                .unwrap_or_default();
+            return CatalogError::BadInput(format!(
+                "{}, column {} ({name}): cannot read '{value}' as {target}",
+                locate(row),
+                index + 1
+            ));
+        }
+    }
+    CatalogError::BadInput(format!(
+        "{}: column {} ({name}) cannot be stored as {target}: {error}",
+        locate(0),
+        index + 1
+    ))
+}
+
 /// Sorts the staged file by `_healpix` into `<dir>/data.parquet` and writes the coverage MOC.
 async fn sort_into_final(unsorted: &Path, dir: &Path, schema: &SchemaRef, options: &IngestOptions) -> Result<()> {
     let spill_dir = dir.join("spill");
@@ -402,10 +444,13 @@ async fn sort_into_final(unsorted: &Path, dir: &Path, schema: &SchemaRef, option
         .with_memory_limit(options.sort_memory, 1.0)
         .with_temp_file_path(spill_dir.clone())
         .build_arc()?;
-    let config = SessionConfig::new()
+    let mut config = SessionConfig::new()
         .with_batch_size(options.batch_size.min(8192))
         .with_target_partitions(1)
         .with_sort_spill_reservation_bytes(options.sort_memory / 8);
+    // Read strings back as the Utf8 they were written as, not as views, so that the sorted
+    // batches have the stored schema's types.
+    config.options_mut().execution.parquet.schema_force_view_types = false;
     let ctx = SessionContext::new_with_config_rt(config, runtime);
     ctx.register_parquet("staged", unsorted.to_str().expect("UTF-8 staging path"), ParquetReadOptions::default())
         .await?;

@@ -22,9 +22,11 @@
 //! # Ok(()) }
 //! ```
 
+mod csv_source;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod fits;
 pub mod healpix;
 pub mod ingest;
 pub mod meta;

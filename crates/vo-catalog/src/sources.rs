@@ -1,17 +1,22 @@
 //! Readers that turn a user's input file into Arrow record batches for ingest.
 //!
 //! Each source reports errors with the file name and, where the format has them, line and column.
+//! CSV, VOTable and FITS inputs may be gzip-compressed (recognised by their first bytes, whatever
+//! the name): they are read through a decompressor, still as one stream. Parquet needs random
+//! access and is refused compressed (its pages are compressed inside the file anyway).
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use arrow_array::RecordBatch;
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_schema::{DataType, SchemaRef};
 
+pub use crate::csv_source::{CsvSource, SAMPLE_ROWS};
 use crate::error::{CatalogError, Result};
+pub use crate::fits::{FitsSource, HduSelector, split_hdu_selector};
 
 /// The input formats `ingest` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +38,7 @@ impl InputFormat {
             Some(InputFormat::Votable)
         } else if name.ends_with(".parquet") || name.ends_with(".pq") {
             Some(InputFormat::Parquet)
-        } else if name.ends_with(".fits") || name.ends_with(".fit") || name.ends_with(".fits.gz") {
+        } else if name.ends_with(".fits") || name.ends_with(".fit") || name.ends_with(".fts") {
             Some(InputFormat::Fits)
         } else {
             None
@@ -63,6 +68,11 @@ pub trait BatchSource: Send {
     fn locate_row(&self, row: u64) -> String {
         format!("row {}", row + 1)
     }
+    /// What the reader noticed about the input that is not an error (e.g. a CSV column stored
+    /// as text although most of its values are numbers).
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Counts the bytes read through it, for progress reports.
@@ -89,7 +99,8 @@ impl<R: Read> Read for CountingReader<R> {
 }
 
 /// Opens `path` as a source of the given format. `types` overrides the Arrow type of named columns
-/// (from the user's metadata file) where the format's own typing is weak (CSV).
+/// (from the user's metadata file) where the format's own typing is weak (CSV). A FITS path may
+/// end in an HDU selection, `file.fits[NAME]` or `file.fits#2` (see [`split_hdu_selector`]).
 pub fn open_source(
     path: &Path,
     format: InputFormat,
@@ -98,14 +109,25 @@ pub fn open_source(
     counter: ByteCounter,
 ) -> Result<Box<dyn BatchSource>> {
     match format {
-        InputFormat::Csv => Ok(Box::new(CsvSource::open(path, types, batch_size, counter)?)),
-        InputFormat::Parquet => Ok(Box::new(ParquetSource::open(path, batch_size, counter)?)),
+        InputFormat::Csv => {
+            let input = open_input(path, counter)?;
+            Ok(Box::new(CsvSource::new(path, input, types, batch_size, SAMPLE_ROWS)?))
+        }
+        InputFormat::Parquet => {
+            if is_gzip(path)? {
+                return Err(CatalogError::BadInput(format!(
+                    "{}: gzip-compressed Parquet cannot be read (Parquet needs random access); gunzip it first",
+                    path.display()
+                )));
+            }
+            Ok(Box::new(ParquetSource::open(path, batch_size, counter)?))
+        }
         InputFormat::Votable => Ok(Box::new(VotableSource::open(path, batch_size, counter)?)),
-        InputFormat::Fits => Err(CatalogError::BadInput(format!(
-            "{}: FITS input is not supported yet; convert it to VOTable or Parquet (e.g. stilts tcopy {} out.vot)",
-            path.display(),
-            path.display()
-        ))),
+        InputFormat::Fits => {
+            let (file, selector) = split_hdu_selector(path);
+            let input = open_input(&file, counter)?;
+            Ok(Box::new(FitsSource::new(&file, input, &selector.unwrap_or_default(), batch_size)?))
+        }
     }
 }
 
@@ -113,92 +135,45 @@ fn open_file(path: &Path) -> Result<File> {
     File::open(path).map_err(|e| CatalogError::io(path, e))
 }
 
-/// CSV with a header line. Column types are inferred from the whole file (a value that is not a
-/// number makes the column a string), unless the metadata gives them.
-pub struct CsvSource {
-    path: PathBuf,
-    schema: SchemaRef,
-    reader: arrow_csv::reader::BufReader<BufReader<CountingReader<File>>>,
-}
-
-impl CsvSource {
-    pub fn open(path: &Path, types: &[(String, DataType)], batch_size: usize, counter: ByteCounter) -> Result<Self> {
-        let mut file = open_file(path)?;
-        let format = arrow_csv::reader::Format::default().with_header(true);
-        let (inferred, _) = format.infer_schema(BufReader::with_capacity(1 << 20, &mut file), None).map_err(|e| {
-            CatalogError::BadInput(format!("{}: {}", path.display(), csv_message(&e.to_string(), None)))
-        })?;
-        if inferred.fields().is_empty() {
-            return Err(CatalogError::BadInput(format!("{}: no header line", path.display())));
-        }
-        let fields: Vec<Field> = inferred
-            .fields()
-            .iter()
-            .map(|f| {
-                let overridden = types.iter().find(|(name, _)| name == f.name()).map(|(_, t)| t.clone());
-                let data_type = overridden.unwrap_or_else(|| match f.data_type() {
-                    DataType::Null => DataType::Utf8,
-                    other => other.clone(),
-                });
-                Field::new(f.name(), data_type, true)
-            })
-            .collect();
-        let schema = Arc::new(Schema::new(fields));
-        file.rewind().map_err(|e| CatalogError::io(path, e))?;
-        let reader = arrow_csv::ReaderBuilder::new(schema.clone())
-            .with_header(true)
-            .with_batch_size(batch_size)
-            .build_buffered(BufReader::with_capacity(1 << 20, CountingReader { inner: file, counter }))
-            .map_err(|e| CatalogError::BadInput(format!("{}: {e}", path.display())))?;
-        Ok(CsvSource { path: path.to_path_buf(), schema, reader })
-    }
-}
-
-impl BatchSource for CsvSource {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-    fn schema(&self) -> SchemaRef {
-        self.schema.clone()
-    }
-    fn next_batch(&mut self) -> Option<Result<RecordBatch>> {
-        self.reader.next().map(|r| {
-            r.map_err(|e| {
-                CatalogError::BadInput(format!(
-                    "{}: {}",
-                    self.path.display(),
-                    csv_message(&e.to_string(), Some(&self.schema))
-                ))
-            })
-        })
-    }
-    fn locate_row(&self, row: u64) -> String {
-        // Line 1 is the header.
-        format!("line {}", row + 2)
-    }
-}
-
-/// Rewrites arrow-csv's messages into "line L, column C (name): …" with 1-based columns.
-fn csv_message(message: &str, schema: Option<&Schema>) -> String {
-    let message = message.trim_start_matches("Parser error: ").trim_start_matches("Csv error: ");
-    // "Error while parsing value 'x' as type 'Float64' for column 3 at line 5. Row data: '[...]'"
-    if let Some(rest) = message.strip_prefix("Error while parsing value ") {
-        let parts: Option<(String, String, usize, String)> = (|| {
-            let (value, rest) = rest.split_once(" as type ")?;
-            let (type_name, rest) = rest.split_once(" for column ")?;
-            let (column, rest) = rest.split_once(" at line ")?;
-            let line: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-            Some((value.to_string(), type_name.trim_matches('\'').to_string(), column.trim().parse().ok()?, line))
-        })();
-        if let Some((value, type_name, column, line)) = parts {
-            let name =
-                schema.and_then(|s| s.fields().get(column)).map(|f| format!(" ({})", f.name())).unwrap_or_default();
-            // arrow-csv counts data rows from 1; the header is line 1 of the file.
-            let line = line.parse::<u64>().map(|l| (l + 1).to_string()).unwrap_or(line);
-            return format!("line {line}, column {}{name}: cannot read {value} as {type_name}", column + 1);
+/// Whether the file starts with the gzip magic bytes.
+fn is_gzip(path: &Path) -> Result<bool> {
+    let mut magic = [0u8; 2];
+    let mut file = open_file(path)?;
+    let mut got = 0;
+    while got < 2 {
+        match file.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(CatalogError::io(path, e)),
         }
     }
-    message.to_string()
+    Ok(got == 2 && magic == [0x1f, 0x8b])
+}
+
+/// The bytes of `path`, decompressed when the file is gzip (`.csv.gz`, `.fits.gz`, ...), as one
+/// stream. The counter counts the bytes of the file itself, so progress matches its size.
+pub fn open_input(path: &Path, counter: ByteCounter) -> Result<Box<dyn Read + Send>> {
+    let gzip = is_gzip(path)?;
+    let file = CountingReader { inner: open_file(path)?, counter };
+    if gzip {
+        // Multi-member: `cat a.gz b.gz` and bgzip files are one stream too.
+        let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, file));
+        Ok(Box::new(GzipErrors { inner: decoder }))
+    } else {
+        Ok(Box::new(file))
+    }
+}
+
+/// Says which layer failed when the decompressor does (a corrupt or truncated `.gz`).
+struct GzipErrors<R> {
+    inner: R,
+}
+
+impl<R: Read> Read for GzipErrors<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).map_err(|e| std::io::Error::new(e.kind(), format!("gzip decompression failed: {e}")))
+    }
 }
 
 /// A Parquet file, read with its own schema.
@@ -239,13 +214,12 @@ impl BatchSource for ParquetSource {
 pub struct VotableSource {
     path: PathBuf,
     schema: SchemaRef,
-    reader: vo_votable::reader::VotableReader<BufReader<CountingReader<File>>>,
+    reader: vo_votable::reader::VotableReader<BufReader<Box<dyn Read + Send>>>,
 }
 
 impl VotableSource {
     pub fn open(path: &Path, batch_size: usize, counter: ByteCounter) -> Result<Self> {
-        let file = open_file(path)?;
-        let input = BufReader::with_capacity(1 << 20, CountingReader { inner: file, counter });
+        let input = BufReader::with_capacity(1 << 20, open_input(path, counter)?);
         let reader = vo_votable::reader::VotableReader::with_base_dir(input, path.parent().map(Path::to_path_buf))
             .map_err(|e| CatalogError::BadInput(format!("{}: {e}", path.display())))?
             .with_batch_size(batch_size);
@@ -326,22 +300,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_messages_name_line_and_column() {
-        let schema =
-            Schema::new(vec![Field::new("a", DataType::Int64, true), Field::new("b", DataType::Float64, true)]);
-        let m = csv_message(
-            "Parser error: Error while parsing value 'x1' as type 'Float64' for column 1 at line 4. Row data: '[1,x1]'",
-            Some(&schema),
-        );
-        assert_eq!(m, "line 5, column 2 (b): cannot read 'x1' as Float64");
-    }
-
-    #[test]
     fn formats_from_extensions() {
         assert_eq!(InputFormat::from_path(Path::new("a/b.CSV")), Some(InputFormat::Csv));
         assert_eq!(InputFormat::from_path(Path::new("t.vot")), Some(InputFormat::Votable));
         assert_eq!(InputFormat::from_path(Path::new("t.parquet")), Some(InputFormat::Parquet));
         assert_eq!(InputFormat::from_path(Path::new("t.fits")), Some(InputFormat::Fits));
+        assert_eq!(InputFormat::from_path(Path::new("t.fits.gz")), Some(InputFormat::Fits));
+        assert_eq!(InputFormat::from_path(Path::new("t.csv.gz")), Some(InputFormat::Csv));
         assert_eq!(InputFormat::from_path(Path::new("t.txt")), None);
     }
 }

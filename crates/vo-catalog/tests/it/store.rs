@@ -6,12 +6,9 @@ use std::sync::Arc;
 use arrow_array::{Float64Array, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use vo_catalog::sources::MemorySource;
-use vo_catalog::{CatalogStore, IngestOptions, Quiet, TableSpec, connect_metadata_db, demo};
+use vo_catalog::{IngestOptions, Quiet, TableSpec, demo};
 
-async fn open_store(dir: &std::path::Path) -> CatalogStore {
-    let pool = connect_metadata_db(&format!("sqlite://{}?mode=rwc", dir.join("m.db").display())).await.unwrap();
-    CatalogStore::open(dir.join("catalog"), pool).await.unwrap()
-}
+use crate::open_store;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ingest_sorts_by_healpix_and_survives_reopen() {
