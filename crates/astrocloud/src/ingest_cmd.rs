@@ -8,7 +8,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use vo_catalog::{
     ByteCounter, CatalogStore, IngestObserver, IngestOptions, InputFormat, MetadataFile, Phase, TableSpec, demo,
-    open_source,
+    open_source, sources::split_hdu_selector,
 };
 
 #[derive(Debug, Args)]
@@ -16,10 +16,13 @@ pub struct IngestArgs {
     /// The table to create, as SCHEMA.NAME.
     #[arg(long)]
     pub table: String,
-    /// Input format (default: from the file extension): csv, votable, parquet, fits.
+    /// Input format (default: from the file extension): csv, votable, parquet, fits. CSV, VOTable
+    /// and FITS files may be gzip-compressed (.csv.gz, .fits.gz...). A FITS file's first binary
+    /// table is read, or the one named as FILE[EXTNAME] or numbered as FILE#N (1 = first extension).
     #[arg(long)]
     pub format: Option<String>,
     /// The right-ascension column (default: found by UCD pos.eq.ra;meta.main or a usual name).
+    /// RA must be in [0, 360] degrees and Dec in [-90, 90]: other values are refused, not wrapped.
     #[arg(long)]
     pub ra: Option<String>,
     /// The declination column (default: found by UCD pos.eq.dec;meta.main or a usual name).
@@ -80,7 +83,9 @@ pub async fn run(store: &CatalogStore, args: IngestArgs) -> Result<()> {
                 format!("cannot tell the format of {} from its name: give --format", file.display())
             })?,
         };
-        total_bytes += std::fs::metadata(file).with_context(|| format!("{}", file.display()))?.len();
+        // A FITS HDU selection (`file.fits[NAME]`) is not part of the file's name.
+        let on_disk = if format == InputFormat::Fits { split_hdu_selector(file).0 } else { file.clone() };
+        total_bytes += std::fs::metadata(&on_disk).with_context(|| format!("{}", on_disk.display()))?.len();
         sources.push(open_source(file, format, &metadata.type_overrides(), options.batch_size, counter.clone())?);
     }
     for warning in ucd_warnings(&metadata, &sources) {

@@ -28,8 +28,9 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// Guesses the format from the file name's extension.
+    /// Guesses the format from the file name's extension (less any FITS HDU selection).
     pub fn from_path(path: &Path) -> Option<Self> {
+        let (path, _) = split_hdu_selector(path);
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
         let name = name.strip_suffix(".gz").unwrap_or(&name);
         if name.ends_with(".csv") {
