@@ -228,7 +228,9 @@ import html as html_lib
 for q in queries:
     q = html_lib.unescape(q)
     if "TAP_UPLOAD" in q:
-        continue  # needs an upload: run by the Rust tests
+        # Needs an upload named mine: run with one, and its rows checked against brute force, by
+        # vo-tap/tests/it/examples.rs (every_example_runs_and_makes_sense).
+        continue
     try:
         service.search(q, maxrec=1000)
     except Exception as error:  # noqa: BLE001 - report any failure of any example

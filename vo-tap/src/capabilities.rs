@@ -3,7 +3,7 @@
 use vo_dali::response::FormatKind;
 use vo_resource::capability::Capability;
 use vo_resource::tap::{
-    DataLimits, Feature, FeatureList, Language, OutputFormat, TableAccess, TimeLimits, output_format_id, upload_method,
+    DataLimits, Feature, FeatureList, Language, OutputFormat, TableAccess, TimeLimits, output_format_id,
 };
 
 use crate::query::TapSettings;
@@ -51,7 +51,7 @@ pub fn capabilities(base: &str, settings: &TapSettings) -> Vec<Capability> {
         data_models: Vec::new(),
         languages: vec![adql_language()],
         output_formats: output_formats(settings.default_votable),
-        upload_methods: vec![upload_method::INLINE.into(), upload_method::HTTP.into()],
+        upload_methods: crate::upload::upload_methods(),
         retention_period: Some(TimeLimits {
             default: Some(to_i64(settings.retention)),
             hard: Some(to_i64(settings.retention)),

@@ -1,11 +1,12 @@
 //! The TAP service, framework-free: `sync`, `async` (UWS), `capabilities`, `availability`,
 //! `tables`, `examples`, and an HTML page at the root.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use sqlx::AnyPool;
 use tokio::io::AsyncWriteExt;
-use vo_catalog::QueryEngine;
+use vo_catalog::{BatchEncoder, QueryEngine, Step};
 use vo_dali::{Body, DaliError, DaliRequest, DaliResponse, DaliService, ErrorKind, Method, UploadedFile};
 use vo_resource::tableset::{Detail, Table};
 use vo_resource::vosi::{self, Availability};
@@ -22,6 +23,8 @@ struct TapCore {
     settings: TapSettings,
     metadata: RwLock<Arc<TapMetadata>>,
     up_since: chrono::DateTime<chrono::Utc>,
+    /// Sync queries whose results are being produced (see [`TapService::running_sync_queries`]).
+    running_sync: Arc<AtomicUsize>,
 }
 
 impl TapCore {
@@ -42,11 +45,46 @@ impl TapCore {
     async fn sync(&self, request: &DaliRequest) -> Result<DaliResponse, DaliError> {
         let metadata = self.metadata()?;
         let prepared = prepare(&self.engine, &metadata, &request.params, &request.files, &self.settings).await?;
-        let encoder = prepared.encoder()?;
+        let encoder = Counted::new(prepared.encoder()?, &self.running_sync);
         let stream = self.engine.start_query(prepared.plan).await.map_err(|e| DaliError::usage(e.to_string()))?;
         let receiver = self.engine.stream_encoded(stream, encoder, Some(self.settings.sync_timeout));
         let body = Body::Stream(Box::pin(vo_catalog::engine::chunk_stream(receiver)));
         Ok(DaliResponse::new(200, prepared.format.content_type, body))
+    }
+}
+
+/// An encoder that counts itself in a gauge for as long as it exists. The engine's producer task
+/// owns it together with the DataFusion stream and drops both when it ends (result complete,
+/// query failed or timed out, client gone), so the gauge counts queries still doing work.
+struct Counted<E> {
+    inner: E,
+    gauge: Arc<AtomicUsize>,
+}
+
+impl<E> Counted<E> {
+    fn new(inner: E, gauge: &Arc<AtomicUsize>) -> Self {
+        gauge.fetch_add(1, Ordering::SeqCst);
+        Counted { inner, gauge: gauge.clone() }
+    }
+}
+
+impl<E> Drop for Counted<E> {
+    fn drop(&mut self) {
+        self.gauge.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl<E: BatchEncoder> BatchEncoder for Counted<E> {
+    fn begin(&mut self, schema: arrow_schema::SchemaRef, out: &mut Vec<u8>) -> Result<(), String> {
+        self.inner.begin(schema, out)
+    }
+
+    fn batch(&mut self, batch: &arrow_array::RecordBatch, out: &mut Vec<u8>) -> Step {
+        self.inner.batch(batch, out)
+    }
+
+    fn finish(&mut self, error: Option<&str>, out: &mut Vec<u8>) -> Result<(), String> {
+        self.inner.finish(error, out)
     }
 }
 
@@ -111,8 +149,13 @@ impl TapService {
         uws: UwsConfig,
     ) -> Result<Self, DaliError> {
         let metadata = Arc::new(TapMetadata::build(&engine.store().tables())?);
-        let core =
-            Arc::new(TapCore { engine, settings, metadata: RwLock::new(metadata), up_since: chrono::Utc::now() });
+        let core = Arc::new(TapCore {
+            engine,
+            settings,
+            metadata: RwLock::new(metadata),
+            up_since: chrono::Utc::now(),
+            running_sync: Arc::default(),
+        });
         let uws = UwsService::new(pool, jobs_dir, Arc::new(TapJobs { core: core.clone() }), uws)
             .await
             .map_err(|e| DaliError::internal(format!("starting the job system: {e}")))?;
@@ -121,6 +164,13 @@ impl TapService {
 
     pub fn settings(&self) -> &TapSettings {
         &self.core.settings
+    }
+
+    /// How many sync queries are producing results right now: a query counts from the moment
+    /// its result starts until it completes, fails, times out or its client goes away. For
+    /// monitoring, and for tests that check a gone client stops its query.
+    pub fn running_sync_queries(&self) -> usize {
+        self.core.running_sync.load(Ordering::SeqCst)
     }
 
     fn tables_response(&self, name: Option<&str>, request: &DaliRequest) -> Result<DaliResponse, DaliError> {

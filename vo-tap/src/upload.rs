@@ -1,5 +1,9 @@
 //! Table uploads [TAP §2.7.6, DALI §3.4.5]: `UPLOAD=name,param:part` (a multipart file part) or
 //! `UPLOAD=name,http://…`, each a VOTable, visible to the query as `TAP_UPLOAD.name`.
+//!
+//! `https://` URLs are refused with a clear error while [`HTTPS_UPLOADS`] is false: the
+//! workspace builds reqwest without a TLS backend, and the capabilities advertise only the
+//! methods of [`upload_methods`].
 
 use std::sync::Arc;
 
@@ -9,9 +13,24 @@ use datafusion::datasource::MemTable;
 use futures::StreamExt;
 use vo_catalog::{ColumnMeta, TableMeta};
 use vo_dali::{DaliError, Params, UploadedFile};
+use vo_resource::tap::upload_method;
 use vo_votable::arrow_meta;
 
 use crate::metadata::TAP_UPLOAD;
+
+/// Whether `UPLOAD=name,https://…` can be fetched. The workspace's reqwest has no TLS backend
+/// (`default-features = false`), so it cannot; turn this on together with a TLS feature
+/// (a test checks that the two agree).
+pub const HTTPS_UPLOADS: bool = false;
+
+/// The TAPRegExt upload methods this server supports [TAPRegExt §2.6], for the capabilities.
+pub fn upload_methods() -> Vec<String> {
+    let mut methods = vec![upload_method::INLINE.to_string(), upload_method::HTTP.to_string()];
+    if HTTPS_UPLOADS {
+        methods.push(upload_method::HTTPS.to_string());
+    }
+    methods
+}
 
 /// One uploaded table, ready to register.
 pub struct Upload {
@@ -48,17 +67,29 @@ pub async fn read_uploads(
             return Err(DaliError::usage(format!("two uploads are named {name}")));
         }
         let uri = uri.trim();
-        let bytes = if let Some(part) = uri.strip_prefix("param:") {
-            let file = files.iter().find(|f| f.part_name == part).ok_or_else(|| {
-                DaliError::usage(format!("UPLOAD {name} refers to param:{part}, but the request has no such part"))
-            })?;
-            file.data.clone()
-        } else if uri.starts_with("http://") || uri.starts_with("https://") {
-            fetch(uri, limits.max_bytes).await?
-        } else {
-            return Err(DaliError::usage(format!(
-                "UPLOAD {name}: unsupported URI '{uri}' (use param:<part> with a multipart POST, or http://)"
-            )));
+        // URI schemes are case-insensitive (RFC 3986 §3.1); `param:` part names are not.
+        let scheme = uri.split_once(':').map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+        let bytes = match scheme.as_str() {
+            "param" => {
+                let part = &uri["param:".len()..];
+                let file = files.iter().find(|f| f.part_name == part).ok_or_else(|| {
+                    DaliError::usage(format!("UPLOAD {name} refers to param:{part}, but the request has no such part"))
+                })?;
+                file.data.clone()
+            }
+            "http" => fetch(uri, limits.max_bytes).await?,
+            "https" if HTTPS_UPLOADS => fetch(uri, limits.max_bytes).await?,
+            "https" => {
+                return Err(DaliError::usage(format!(
+                    "UPLOAD {name}: https uploads are not supported by this server; use an http:// URL, \
+                     or send the table inline (UPLOAD={name},param:{name} with a multipart POST)"
+                )));
+            }
+            _ => {
+                return Err(DaliError::usage(format!(
+                    "UPLOAD {name}: unsupported URI '{uri}' (use param:<part> with a multipart POST, or http://)"
+                )));
+            }
         };
         if bytes.len() as u64 > limits.max_bytes {
             return Err(DaliError::new(
@@ -89,24 +120,46 @@ async fn fetch(url: &str, max_bytes: u64) -> Result<bytes::Bytes, DaliError> {
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .map_err(|e| DaliError::internal(format!("cannot make an HTTP client: {e}")))?;
-    let response =
-        client.get(url).send().await.map_err(|e| DaliError::usage(format!("cannot fetch upload {url}: {e}")))?;
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| DaliError::usage(format!("cannot fetch upload {url}: {}", error_chain(&e))))?;
     if !response.status().is_success() {
         return Err(DaliError::usage(format!("fetching upload {url} gave HTTP {}", response.status())));
+    }
+    let too_large =
+        || DaliError::new(vo_dali::ErrorKind::TooLarge, format!("upload {url} exceeds the limit of {max_bytes} bytes"));
+    // A declared length over the limit is refused before anything is read.
+    if response.content_length().is_some_and(|n| n > max_bytes) {
+        return Err(too_large());
     }
     let mut body = Vec::new();
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| DaliError::usage(format!("reading upload {url}: {e}")))?;
+        let chunk = chunk.map_err(|e| DaliError::usage(format!("reading upload {url}: {}", error_chain(&e))))?;
         body.extend_from_slice(&chunk);
         if body.len() as u64 > max_bytes {
-            return Err(DaliError::new(
-                vo_dali::ErrorKind::TooLarge,
-                format!("upload {url} exceeds the limit of {max_bytes} bytes"),
-            ));
+            return Err(too_large());
         }
     }
     Ok(body.into())
+}
+
+/// An error with its causes: reqwest's own message ("error sending request") says nothing of
+/// what went wrong (connection refused, DNS, timeout), which is in the source chain.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// A VOTable upload as a table: its columns keep the FIELDs' metadata.
@@ -118,6 +171,9 @@ pub fn parse_votable(name: &str, bytes: &[u8]) -> Result<Upload, DaliError> {
     let unreadable = |e: vo_votable::Error| DaliError::usage(format!("upload {name} is not a readable VOTable: {e}"));
     let reader = vo_votable::reader::VotableReader::new(bytes).map_err(unreadable)?;
     let schema = reader.schema();
+    if schema.fields().is_empty() {
+        return Err(DaliError::usage(format!("upload {name} is a VOTable without a table (or without columns)")));
+    }
     let batches: Vec<RecordBatch> = reader.collect::<Result<_, _>>().map_err(unreadable)?;
     let mut seen: Vec<String> = Vec::new();
     for field in schema.fields() {
@@ -172,4 +228,34 @@ pub fn parse_votable(name: &str, bytes: &[u8]) -> Result<Upload, DaliError> {
         updated: String::new(),
     };
     Ok(Upload { meta, provider: Arc::new(provider), rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`HTTPS_UPLOADS`] must say what the HTTP client can do. With a TLS backend the client
+    /// opens a TCP connection before its handshake fails (nobody answers here); without one it
+    /// refuses the https URL without connecting. The connection, if any, is in the listener's
+    /// backlog by the time `send` returns, so the check does not depend on timing.
+    #[tokio::test]
+    async fn https_support_matches_the_http_client() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("https://{}/table.vot", listener.local_addr().unwrap());
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+        assert!(client.get(&url).send().await.is_err(), "nobody speaks TLS on {url}");
+        let connected = listener.accept().is_ok();
+        assert_eq!(connected, HTTPS_UPLOADS, "the client {} https", if connected { "supports" } else { "refuses" });
+        let advertised = upload_methods().iter().any(|m| m == upload_method::HTTPS);
+        assert_eq!(advertised, HTTPS_UPLOADS);
+    }
+
+    #[test]
+    fn table_names_are_regular_identifiers() {
+        assert!(check_table_name("mine_2").is_ok());
+        for bad in ["2mine", "my-table", "", "select", "naïve"] {
+            assert!(check_table_name(bad).is_err(), "{bad}");
+        }
+    }
 }
