@@ -4,8 +4,9 @@ here from the whole table (fetched over TAP).
     python check_pyvo.py BASE_URL OUT_DIR
 
 Checks: pyvo `SCSService.search` for several cones (rows equal brute force), VERB=1/2/3 column
-sets, SR=0, cones across RA=0 and at the poles, the SCS error form for bad input (pyvo raises
-DALQueryError), the VOSI capabilities. VOTables it fetched are saved in OUT_DIR for votlint.
+sets, SR=0 (the metadata query: columns, no rows), cones across RA=0 and at the poles, the SCS
+error form for bad input (pyvo raises DALQueryError), the VOSI capabilities, and the /multi
+extension over plain HTTP (a CSV of positions taken from the table, each matching its own star). VOTables it fetched are saved in OUT_DIR for votlint.
 Prints one line per failure and exits 1 if there is any.
 """
 
@@ -67,10 +68,12 @@ for ra0, dec0, r in cones:
     nonempty += bool(want)
 check(nonempty >= 4, f"only {nonempty} test cones hold stars: the comparison is vacuous")
 
-# SR=0 returns no error and at most the stars exactly at the position
+# SR=0 is the SCS 1.03 metadata query: no error, the columns, and no rows, even centred exactly
+# on a star (which a zero-radius cone would contain)
 star = full[0]
 result = service.search(pos=(float(star["ra"]), float(star["dec"])), radius=0).to_table()
-check(len(result) <= 1, f"SR=0: {len(result)} rows")
+check(len(result) == 0, f"SR=0: {len(result)} rows, the metadata query has none")
+check({"source_id", "ra", "dec", "_r"} <= set(result.colnames), f"SR=0: columns missing from {result.colnames}")
 
 # VERB: 1 is a subset of 2, which is a subset of 3; all hold the main id and position
 columns = {}
@@ -113,6 +116,33 @@ except Exception as error:  # noqa: BLE001
 # VOSI capabilities name the cone search standard and a test query that answers
 caps = requests.get(f"{SCS}/capabilities", timeout=30)
 check(caps.status_code == 200 and b"ivo://ivoa.net/std/ConeSearch" in caps.content, "capabilities lack ConeSearch")
+
+# The multi-position extension (POST {table}/multi with a POSITIONS upload): every position taken
+# from the table matches its own star at distance 0, with _in_row and _in_id naming the input row
+picked = np.linspace(0, total - 1, 25).astype(int)
+lines = ["name,ra,dec"] + [f"target-{k},{float(ra[i])!r},{float(dec[i])!r}" for k, i in enumerate(picked)]
+response = requests.post(f"{SCS}/multi", data={"SR": "0.0001", "RESPONSEFORMAT": "votable"},
+                         files={"POSITIONS": ("positions.csv", "\n".join(lines) + "\n", "text/csv")}, timeout=60)
+(OUT / "multi.vot").write_bytes(response.content)
+if check(response.status_code == 200, f"multi: HTTP {response.status_code}: {response.text[:300]}"):
+    result = parse(io.BytesIO(response.content)).get_first_table().to_table()
+    check({"_in_row", "_in_id", "source_id", "_r"} <= set(result.colnames), f"multi: columns {result.colnames}")
+    own = {}
+    for row in result:
+        k = int(row["_in_row"])
+        check(str(row["_in_id"]) == f"target-{k}", f"multi: row {k} has _in_id {row['_in_id']}")
+        if int(row["source_id"]) == int(ids[picked[k]]):
+            own[k] = float(row["_r"])
+    missing = [k for k in range(len(picked)) if k not in own]
+    check(not missing, f"multi: positions {missing} did not match their own star")
+    far = {k: r for k, r in own.items() if not r < 1e-9}
+    check(not far, f"multi: own stars at _r >= 1e-9: {far}")
+    rows = [int(x) for x in result["_in_row"]]
+    check(rows == sorted(rows), "multi: rows not sorted by _in_row")
+# its errors are SCS error documents too
+response = requests.post(f"{SCS}/multi", data={"SR": "1"}, timeout=30)
+(OUT / "error-multi-no-positions.vot").write_bytes(response.content)
+check(response.status_code == 400 and b'name="Error"' in response.content, "multi without positions: no SCS error")
 
 print(f"pyvo cone checks: {len(FAILURES)} failure(s); {total} rows in demo.stars")
 sys.exit(1 if FAILURES else 0)

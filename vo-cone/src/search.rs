@@ -4,6 +4,8 @@
 //! The positional selection is the ADQL engine's (`vo_adql::cone_filter_expr`: a HEALPix range
 //! pre-filter that prunes Parquet row groups and pages, then the exact distance test), so cone
 //! search and ADQL `CONTAINS` share one implementation of the geometry.
+//!
+//! [`multi_cone`] (from [`crate::multi`]) runs many cones as one cross-match plan.
 
 use std::sync::Arc;
 
@@ -11,12 +13,13 @@ use arrow_schema::{DataType, Field};
 use datafusion::common::Column;
 use datafusion::common::TableReference;
 use datafusion::dataframe::DataFrame;
-use datafusion::logical_expr::{Expr, LogicalPlan, col, lit};
+use datafusion::logical_expr::{Expr, col};
 use datafusion::prelude::SessionContext;
 use vo_adql::PositionIndex;
 use vo_catalog::{ColumnMeta, TableMeta};
 
 use crate::error::ConeError;
+pub use crate::multi::{IN_ID_COLUMN, IN_ROW_COLUMN, multi_cone};
 
 /// The name of the distance column added to every cone result, in degrees.
 pub const DISTANCE_COLUMN: &str = "_r";
@@ -137,36 +140,6 @@ pub fn normalize_ra(ra: f64) -> f64 {
     let r = ra.rem_euclid(360.0);
     if r >= 360.0 { 0.0 } else { r }
 }
-
-/// Several cones at once, each result row tagged with the index of its input position
-/// (`_in_row`, 0-based): the core of a cross-match. Runs the cones one after the other, each
-/// with the HEALPix pre-filter, and returns one plan that unions them.
-pub async fn multi_cone(
-    ctx: &SessionContext,
-    table: &TableMeta,
-    cones: &[Cone],
-    columns: Option<&[String]>,
-    limit_per_cone: Option<usize>,
-) -> Result<LogicalPlan, ConeError> {
-    if cones.is_empty() {
-        return Err(ConeError::BadParameter("no positions given".into()));
-    }
-    let mut plan: Option<DataFrame> = None;
-    for (i, c) in cones.iter().enumerate() {
-        let frame = cone(ctx, table, *c, columns, limit_per_cone).await?;
-        let mut projection = vec![lit(i as i64).alias(IN_ROW_COLUMN)];
-        projection.extend(frame.schema().fields().iter().map(|f| quoted(f.name())));
-        let frame = frame.select(projection)?;
-        plan = Some(match plan {
-            None => frame,
-            Some(p) => p.union(frame)?,
-        });
-    }
-    Ok(plan.expect("at least one cone").into_unoptimized_plan())
-}
-
-/// The column of multi-cone results naming the input position.
-pub const IN_ROW_COLUMN: &str = "_in_row";
 
 /// Metadata of the `_r` column.
 pub fn distance_field() -> Field {

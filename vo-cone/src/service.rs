@@ -18,7 +18,7 @@ use vo_resource::vosi::{self, Availability};
 use vo_votable::arrow_meta;
 
 use crate::error::{ConeError, error_document};
-use crate::positions::read_positions;
+use crate::positions::{InputIds, read_positions};
 use crate::search::{self, Cone, Verbosity, columns_for};
 
 /// Limits and defaults of the cone services.
@@ -87,9 +87,7 @@ impl ConeService {
         let (format, maxrec) = parse_output(params, self.settings.max_records)?;
         let columns = output_columns(table, verbosity);
         let ctx = self.engine.context();
-        // SR=0 is the legacy metadata query: the columns, no rows.
-        let limit = if cone.radius == 0.0 { 0 } else { maxrec };
-        let frame = search::cone(&ctx, table, cone, Some(&columns), Some(limit as usize + 1)).await?;
+        let frame = search::cone(&ctx, table, cone, Some(&columns), Some(plan_limit(cone.radius, maxrec))).await?;
         let frame = scs_projection(frame, table)?;
         let info = ResultInfo {
             infos: vec![
@@ -102,43 +100,68 @@ impl ConeService {
             ..Default::default()
         };
         let encoder = vo_formats::encoder_for(format.kind, info).map_err(|e| ConeError::BadParameter(e.to_string()))?;
-        let encoder = LimitedEncoder::new(encoder, Some(limit)).with_field_metadata(scs_metadata(table));
+        let encoder = LimitedEncoder::new(encoder, Some(maxrec)).with_field_metadata(scs_metadata(table));
         let stream = self.engine.start_query(frame.into_unoptimized_plan()).await?;
         let receiver = self.engine.stream_encoded(stream, encoder, None);
         let body = Body::Stream(Box::pin(vo_catalog::engine::chunk_stream(receiver)));
         Ok(DaliResponse::new(200, format.content_type, body))
     }
 
-    async fn multi(&self, table: &TableMeta, request: &DaliRequest) -> Result<DaliResponse, ConeError> {
+    /// Reads and checks a `/multi` request: the positions (`POSITIONS` upload and/or repeated
+    /// `POS`, at most `max_positions`), `SR` (at most maxSR), `VERB`, `RESPONSEFORMAT`, `MAXREC`.
+    pub fn multi_query(&self, request: &DaliRequest) -> Result<MultiQuery, ConeError> {
         if request.method != Method::Post && request.method != Method::Get {
-            return Err(ConeError::BadParameter("use POST with a POSITIONS upload".into()));
+            return Err(ConeError::BadParameter("use POST with a POSITIONS upload or POS parameters".into()));
         }
         let params = &request.params;
         let radius = params.get_f64("SR").map_err(dali)?.ok_or_else(|| missing("SR"))?;
+        check_max_sr(radius, self.settings.max_sr)?;
         let verbosity = parse_verb(params)?;
         let (format, maxrec) = parse_output(params, self.settings.max_records)?;
         let positions = read_positions(request, self.settings.max_positions)?;
-        let cones: Vec<Cone> = positions
-            .into_iter()
-            .map(|(ra, dec)| {
-                let cone = Cone { ra: search::normalize_ra(ra), dec, radius };
-                search::check_cone(cone)?;
-                check_max_sr(cone.radius, self.settings.max_sr)?;
-                Ok(cone)
+        let cones = positions
+            .coords
+            .iter()
+            .enumerate()
+            .map(|(i, &(ra, dec))| {
+                let cone = Cone { ra, dec, radius };
+                search::check_cone(cone).map_err(|e| ConeError::BadParameter(format!("position {i}: {e}")))?;
+                Ok(Cone { ra: search::normalize_ra(ra), ..cone })
             })
             .collect::<Result<_, ConeError>>()?;
-        let columns = output_columns(table, verbosity);
-        let ctx = self.engine.context();
-        let plan = search::multi_cone(&ctx, table, &cones, Some(&columns), None).await?;
-        let frame = datafusion::dataframe::DataFrame::new(ctx.state(), plan).limit(0, Some(maxrec as usize + 1))?;
+        Ok(MultiQuery { cones, ids: positions.ids, verbosity, format, maxrec })
+    }
+
+    async fn multi(&self, table: Arc<TableMeta>, request: &DaliRequest) -> Result<DaliResponse, ConeError> {
+        let query = self.multi_query(request)?;
+        let columns = output_columns(&table, query.verbosity);
+        let radius = query.cones[0].radius;
+        let limit = plan_limit(radius, query.maxrec);
+        let ids = query.ids.as_ref().map(|i| i.values.clone());
+        let (planned, cones) = (table.clone(), query.cones.clone());
+        // Bucketing up to 100,000 positions is real work: done on the engine's runtime, not on the
+        // web server's worker.
+        let plan = self
+            .engine
+            .run(move |ctx| async move {
+                let frame = search::multi_cone(&ctx, &planned, &cones, ids, Some(&columns), None).await?;
+                let frame = scs_projection(frame, &planned)?.limit(0, Some(limit))?;
+                Ok::<_, ConeError>(frame.into_unoptimized_plan())
+            })
+            .await??;
         let info = ResultInfo {
-            infos: vec![("standardID".into(), "ivo://ivoa.net/std/ConeSearch".into(), None)],
+            infos: vec![
+                ("standardID".into(), "ivo://ivoa.net/std/ConeSearch".into(), None),
+                ("request".into(), format!("{} positions, SR={radius}", query.cones.len()), None),
+            ],
             table_name: Some(table.qualified_name()),
-            coosys: Some(("ICRS".into(), None, position_columns(table))),
+            resource_description: table.description.clone(),
+            coosys: Some(("ICRS".into(), None, position_columns(&table))),
             ..Default::default()
         };
-        let encoder = vo_formats::encoder_for(format.kind, info).map_err(|e| ConeError::BadParameter(e.to_string()))?;
-        let mut metadata = FieldMetadata::new();
+        let encoder =
+            vo_formats::encoder_for(query.format.kind, info).map_err(|e| ConeError::BadParameter(e.to_string()))?;
+        let mut metadata = scs_metadata(&table);
         metadata.insert(
             search::IN_ROW_COLUMN.into(),
             HashMap::from([
@@ -146,13 +169,43 @@ impl ConeService {
                 (arrow_meta::DESCRIPTION.to_string(), "Row of the input position (0-based)".to_string()),
             ]),
         );
-        metadata.insert(search::DISTANCE_COLUMN.into(), search::distance_field().metadata().clone());
-        let encoder = LimitedEncoder::new(encoder, Some(maxrec)).with_field_metadata(metadata);
-        let stream = self.engine.start_query(frame.into_unoptimized_plan()).await?;
+        if let Some(ids) = &query.ids {
+            metadata.insert(
+                search::IN_ID_COLUMN.into(),
+                HashMap::from([
+                    (arrow_meta::UCD.to_string(), "meta.id.cross".to_string()),
+                    (
+                        arrow_meta::DESCRIPTION.to_string(),
+                        format!("Identifier of the input position (column {} of POSITIONS)", ids.name),
+                    ),
+                ]),
+            );
+        }
+        let encoder = LimitedEncoder::new(encoder, Some(query.maxrec)).with_field_metadata(metadata);
+        let stream = self.engine.start_query(plan).await?;
         let receiver = self.engine.stream_encoded(stream, encoder, None);
         let body = Body::Stream(Box::pin(vo_catalog::engine::chunk_stream(receiver)));
-        Ok(DaliResponse::new(200, format.content_type, body))
+        Ok(DaliResponse::new(200, query.format.content_type, body))
     }
+}
+
+/// A checked `/multi` request.
+#[derive(Debug, Clone)]
+pub struct MultiQuery {
+    /// One cone per input position, in input order (RA normalised to [0, 360)).
+    pub cones: Vec<Cone>,
+    /// The identifier column of the upload, if it has one.
+    pub ids: Option<InputIds>,
+    pub verbosity: Verbosity,
+    pub format: ResponseFormat,
+    pub maxrec: u64,
+}
+
+/// The row limit to plan with: MAXREC + 1, so that the encoder sees whether there were more
+/// rows (OVERFLOW); none at all for SR=0, the SCS 1.03 metadata query, whose answer has the
+/// columns but no rows and so nothing to overflow.
+fn plan_limit(radius: f64, maxrec: u64) -> usize {
+    if radius == 0.0 { 0 } else { (maxrec as usize).saturating_add(1) }
 }
 
 fn dali(e: vo_dali::DaliError) -> ConeError {
@@ -301,7 +354,7 @@ impl DaliService for ConeService {
         };
         match sub {
             "" => self.query(&table, &request).await.unwrap_or_else(|e| scs_error(&e)),
-            "multi" => self.multi(&table, &request).await.unwrap_or_else(|e| scs_error(&e)),
+            "multi" => self.multi(table.clone(), &request).await.unwrap_or_else(|e| scs_error(&e)),
             "capabilities" => vosi_get(vosi::write_capabilities(&self.capabilities(&table, &base))),
             "availability" => {
                 let mut availability = Availability::up();
