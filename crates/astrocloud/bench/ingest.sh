@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The ingest benchmark: `astrocloud ingest` of the DaCHS anchor catalogue CSV (gen_catalogue.py,
 # the 7-column file DaCHS's `dachs imp` loads in about 3.5 minutes for 2,000,000 rows) at several
-# sizes, each under /usr/bin/time -v: wall time, rows/s and peak RSS. Ingest streams, so the peak
-# RSS should stay flat from one size to the next while the time grows with the rows.
+# sizes, each under /usr/bin/time -v: wall time, rows/s, CPU time and peak RSS. Reading and
+# indexing stream; the HEALPix sort holds rows in memory up to IngestOptions::sort_memory
+# (512 MiB) and spills to disk beyond, so the peak RSS grows with the rows only until that cap.
 #
 #   crates/astrocloud/bench/ingest.sh                          # release build, 1M and 2M rows
 #   PROFILE=dev crates/astrocloud/bench/ingest.sh              # the dev-profile build
@@ -39,7 +40,7 @@ to_seconds() {
 
 echo "binary: $bin"
 echo "cores: $(nproc), loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%10s %9s %11s %13s %9s\n' rows seconds rows/s "peak RSS MB" "CSV MB"
+printf '%10s %9s %11s %9s %13s %9s\n' rows seconds rows/s "CPU s" "peak RSS MB" "CSV MB"
 for rows in $ROWS; do
   csv="$OUT/stars-$rows.csv"
   [[ -s "$csv" ]] || "$PY" "$here/gen_catalogue.py" --rows "$rows" --out "$csv" >/dev/null
@@ -56,11 +57,13 @@ for rows in $ROWS; do
     exit 1
   }
   seconds=$(to_seconds "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$OUT/ingest-$rows.time")")
+  cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$OUT/ingest-$rows.time")
   rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/ingest-$rows.time")
   csv_mb=$(( $(stat -c %s "$csv") / 1048576 ))
-  awk -v r="$rows" -v s="$seconds" -v k="$rss_kb" -v c="$csv_mb" \
-    'BEGIN { printf "%10d %9.1f %11.0f %13.0f %9d\n", r, s, r / s, k / 1024, c }'
+  awk -v r="$rows" -v s="$seconds" -v u="$cpu" -v k="$rss_kb" -v c="$csv_mb" \
+    'BEGIN { printf "%10d %9.1f %11.0f %9.1f %13.0f %9d\n", r, s, r / s, u, k / 1024, c }'
   rm -rf "$data"
 done
 echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "(seconds: wall clock of the whole process, start-up and commit included; logs in $OUT)"
+echo "(seconds: wall clock of the whole process, start-up and commit included; CPU s: user + system,"
+echo " which other work on a shared machine does not inflate; logs in $OUT)"
