@@ -54,6 +54,7 @@ impl CsvSource {
         sample_rows: usize,
     ) -> Result<Self> {
         let bad = |message: String| CatalogError::BadInput(format!("{}: {message}", path.display()));
+        let input = without_bom(input).map_err(|e| CatalogError::io(path, e))?;
         let mut sample = Sampler { inner: input, seen: Vec::new(), visible: 0, limit: SAMPLE_BYTES, done: false };
         // Flexible while sampling: a ragged line is reported by the reader below, with its line.
         let format = arrow_csv::reader::Format::default().with_header(true).with_truncated_rows(true);
@@ -126,6 +127,14 @@ impl BatchSource for CsvSource {
     fn warnings(&self) -> Vec<String> {
         self.warnings.clone()
     }
+}
+
+/// The input less a leading UTF-8 byte-order mark (spreadsheets write one), which would otherwise
+/// become part of the first column's name.
+fn without_bom(mut input: Box<dyn Read + Send>) -> std::io::Result<Box<dyn Read + Send>> {
+    let mut start = Vec::with_capacity(3);
+    (&mut input).take(3).read_to_end(&mut start)?;
+    if start == b"\xEF\xBB\xBF" { Ok(input) } else { Ok(Box::new(Cursor::new(start).chain(input))) }
 }
 
 /// Passes the input through while keeping a copy of it, and ends early (at a line end) once
@@ -379,6 +388,14 @@ mod tests {
         sampler.read_to_end(&mut given).unwrap();
         assert_eq!(given, b"a,b\n1,2\n");
         assert_eq!(sampler.seen, text.as_bytes());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_name() {
+        let s = source("\u{feff}id,ra\n1,2\n", &[], 10, 10).unwrap();
+        assert_eq!(s.schema().field(0).name(), "id");
+        let s = source("i,ra\n1,2\n", &[], 10, 10).unwrap();
+        assert_eq!(s.schema().field(0).name(), "i");
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //! FITS writers of STILTS, DaCHS and our own `vo-formats` write them. Types, scaling and nulls
 //! are described in [`columns`].
 //!
+//! A FITS-plus primary HDU (STILTS, TOPCAT) adds the UCDs, units and descriptions of its
+//! VOTable's FIELDs to the first BINTABLE's columns where the header has none.
+//!
 //! We do not use the `fitsrs` crate here: its 0.4 BINTABLE reader yields one value enum per
 //! cell and leaves TNULL/TSCAL/TZERO to the caller, which is the larger part of this work.
 
@@ -22,9 +25,10 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use arrow_array::RecordBatch;
-use arrow_schema::{Schema, SchemaRef};
+use arrow_schema::{Field, Schema, SchemaRef};
 
 use crate::error::{CatalogError, Result};
+use crate::ingest::field_keys;
 use crate::sources::BatchSource;
 use columns::{Column, plan_columns};
 use header::{BLOCK, Header, read_full};
@@ -86,8 +90,11 @@ impl FitsSource {
     pub fn new(path: &Path, input: Box<dyn Read + Send>, selector: &HduSelector, batch_size: usize) -> Result<Self> {
         let bad = |e: FitsError| CatalogError::BadInput(format!("{}: {e}", path.display()));
         let mut input = BufReader::with_capacity(1 << 20, input);
-        let header = find_table(&mut input, selector).map_err(bad)?;
-        let columns = plan_columns(&header).map_err(bad)?;
+        let Found { header, plus } = find_table(&mut input, selector).map_err(bad)?;
+        let mut columns = plan_columns(&header).map_err(bad)?;
+        if let Some(plus) = plus {
+            merge_fits_plus(&mut columns, &plus);
+        }
         if columns.is_empty() {
             return Err(bad(FitsError::Format("the table has no columns".into())));
         }
@@ -151,8 +158,46 @@ impl BatchSource for FitsSource {
     }
 }
 
+/// The table found: its header, and the FIELDs of a FITS-plus primary HDU that describe it.
+struct Found {
+    header: Header,
+    plus: Option<Vec<Field>>,
+}
+
+/// FITS-plus (what STILTS and TOPCAT write): a primary HDU with `VOTMETA = T` whose bytes are a
+/// VOTable describing the first BINTABLE. Its FIELDs carry UCDs, units and descriptions the
+/// BINTABLE header often lacks. Best effort: a document that does not parse is ignored.
+fn fits_plus_fields(primary: &Header, data: &[u8]) -> Option<Vec<Field>> {
+    if primary.boolean("VOTMETA") != Some(true) {
+        return None;
+    }
+    let length = usize::try_from(primary.integer("NAXIS1").ok()??).ok()?.min(data.len());
+    let reader = vo_votable::reader::VotableReader::new(&data[..length]).ok()?;
+    Some(reader.schema().fields().iter().map(|f| f.as_ref().clone()).collect())
+}
+
+/// Copies the semantic metadata of FITS-plus FIELDs into columns that lack it, when the FIELDs
+/// match the columns one for one by name.
+fn merge_fits_plus(columns: &mut [Column], plus: &[Field]) {
+    if plus.len() != columns.len() || columns.iter().zip(plus).any(|(c, f)| c.field.name() != f.name()) {
+        return;
+    }
+    for (column, field) in columns.iter_mut().zip(plus) {
+        let mut metadata = column.field.metadata().clone();
+        for key in [field_keys::UCD, field_keys::UNIT, field_keys::UTYPE, field_keys::XTYPE, field_keys::DESCRIPTION] {
+            if let Some(value) = field.metadata().get(key).filter(|v| !v.is_empty()) {
+                metadata.entry(key.to_string()).or_insert_with(|| value.clone());
+            }
+        }
+        column.field = column.field.clone().with_metadata(metadata);
+    }
+}
+
+/// The most primary-HDU bytes read as FITS-plus metadata; larger primaries are skipped.
+const MAX_FITS_PLUS_BYTES: u64 = 16 << 20;
+
 /// Reads HDUs until the selected BINTABLE's header; the input is left at its first row.
-fn find_table(input: &mut dyn Read, selector: &HduSelector) -> Result<Header, FitsError> {
+fn find_table(input: &mut dyn Read, selector: &HduSelector) -> Result<Found, FitsError> {
     let mut consumed = 0u64;
     let primary = match Header::read(input, &mut consumed, "SIMPLE") {
         Ok(Some(header)) => header,
@@ -161,7 +206,18 @@ fn find_table(input: &mut dyn Read, selector: &HduSelector) -> Result<Header, Fi
         Err(FitsError::Format(_)) if consumed < BLOCK as u64 => return Err(FitsError::NotAHeader),
         Err(e) => return Err(e),
     };
-    skip(input, primary.data_size(true)?)?;
+    let primary_size = primary.data_size(true)?;
+    let mut plus = None;
+    if primary.boolean("VOTMETA") == Some(true) && primary_size <= MAX_FITS_PLUS_BYTES {
+        let mut data = vec![0u8; primary_size as usize];
+        if read_full(input, &mut data)? < data.len() {
+            return Err(FitsError::Format("the file ends inside a data unit (truncated?)".into()));
+        }
+        plus = fits_plus_fields(&primary, &data);
+    } else {
+        skip(input, primary_size)?;
+    }
+    let mut tables_seen = 0;
     let mut seen = Vec::new();
     for index in 1usize.. {
         let header = match Header::read(input, &mut consumed, "XTENSION") {
@@ -174,6 +230,7 @@ fn find_table(input: &mut dyn Read, selector: &HduSelector) -> Result<Header, Fi
         let name = header.string("EXTNAME").map(str::trim).unwrap_or("").to_string();
         // A tile-compressed image is stored as a BINTABLE but is not a table.
         let is_table = xtension == "BINTABLE" && header.boolean("ZIMAGE") != Some(true);
+        tables_seen += usize::from(xtension == "BINTABLE");
         let chosen = match selector {
             HduSelector::FirstTable => is_table,
             HduSelector::Name(wanted) => name.eq_ignore_ascii_case(wanted.trim()),
@@ -187,7 +244,9 @@ fn find_table(input: &mut dyn Read, selector: &HduSelector) -> Result<Header, Fi
                     if name.is_empty() { String::new() } else { format!(" ({name})") }
                 )));
             }
-            return Ok(header);
+            // The FITS-plus VOTable describes the first BINTABLE.
+            let plus = if tables_seen == 1 { plus.take() } else { None };
+            return Ok(Found { header, plus });
         }
         seen.push(if name.is_empty() { xtension } else { format!("{xtension} {name}") });
         skip(input, header.data_size(false)?)?;

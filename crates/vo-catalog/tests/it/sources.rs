@@ -194,6 +194,55 @@ fn our_own_fits_encoder_round_trips() {
     assert_eq!(schema.field_with_name("n64").unwrap().data_type(), &DataType::UInt64);
 }
 
+/// A FITS header block of `cards`.
+fn header_block(cards: &[&str]) -> Vec<u8> {
+    let mut bytes: Vec<u8> = cards.iter().chain(&["END"]).flat_map(|c| format!("{c:<80}").into_bytes()).collect();
+    bytes.resize(bytes.len().next_multiple_of(2880), b' ');
+    bytes
+}
+
+#[test]
+fn fits_plus_metadata_fills_what_the_header_lacks() {
+    // Our encoder's table behind a FITS-plus primary HDU, as STILTS writes one.
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("ra", DataType::Float64, false)
+            .with_metadata([(arrow_meta::UNIT.to_string(), "h".to_string())].into_iter().collect()),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![Arc::new(Int64Array::from(vec![1, 2])), Arc::new(Float64Array::from(vec![1.5, 2.5]))],
+    )
+    .unwrap();
+    let table = encode_all(FormatKind::Fits, ResultInfo::default(), &schema, &[batch], &EndStatus::Ok).unwrap();
+    let votable = r#"<?xml version="1.0"?><VOTABLE version="1.4"><RESOURCE><TABLE>
+<FIELD name="id" datatype="long" ucd="meta.id;meta.main"><DESCRIPTION>Source number</DESCRIPTION></FIELD>
+<FIELD name="ra" datatype="double" unit="deg" ucd="pos.eq.ra;meta.main"/>
+</TABLE></RESOURCE></VOTABLE>"#;
+    let mut fits = header_block(&[
+        "SIMPLE  =                    T",
+        "BITPIX  =                    8",
+        "NAXIS   =                    1",
+        &format!("NAXIS1  = {:>20}", votable.len()),
+        "VOTMETA =                    T",
+        "EXTEND  =                    T",
+    ]);
+    let mut data = votable.as_bytes().to_vec();
+    data.resize(data.len().next_multiple_of(2880), b' ');
+    fits.extend(data);
+    // Our encoder's primary HDU is one header block with no data.
+    fits.extend(&table[2880..]);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("plus.fits");
+    std::fs::write(&path, fits).unwrap();
+    let (schema, batch) = read_all(&path, InputFormat::Fits).unwrap();
+    assert_eq!(batch.column(1).as_primitive::<Float64Type>().values().to_vec(), [1.5, 2.5]);
+    assert_eq!(meta(&schema, "id", arrow_meta::UCD), Some("meta.id;meta.main"));
+    assert_eq!(meta(&schema, "id", arrow_meta::DESCRIPTION), Some("Source number"));
+    assert_eq!(meta(&schema, "ra", arrow_meta::UCD), Some("pos.eq.ra;meta.main"));
+    assert_eq!(meta(&schema, "ra", arrow_meta::UNIT), Some("h"), "the BINTABLE's own TUNIT wins");
+}
+
 #[test]
 fn gzip_csv_is_decompressed_and_corrupt_gzip_is_named() {
     let tmp = tempfile::tempdir().unwrap();
