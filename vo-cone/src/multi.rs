@@ -28,6 +28,7 @@
 
 use std::ops::Range;
 use std::sync::Arc;
+use vo_adql::udf_names::XMATCH_CELLS;
 
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
@@ -56,9 +57,6 @@ const IN_SR: &str = "_in_sr";
 const CATALOGUE_CELL: &str = "_cat_cell";
 const RANK: &str = "_in_rank";
 
-/// The name `vo_adql::geometry_udfs` gives the function listing the cross-match cells of a cone.
-const XMATCH_CELLS_UDF: &str = "adql_xmatch_cells";
-
 /// At most this many `_healpix` ranges in the pre-filter: each is a comparison per row read and a
 /// test per row group, and beyond a few dozen ranges the pruning gained is small.
 pub const MAX_PREFILTER_RANGES: usize = 64;
@@ -71,8 +69,7 @@ const PREFILTER_MAX_SKY_FRACTION: f64 = 0.9;
 /// planner's rule (cells about four radii across, so that a cone touches one to four of them),
 /// capped at `index_order` so that a catalogue row's bucket is its stored index shifted.
 pub fn bucket_order(radius: f64, index_order: u8) -> u8 {
-    let order = if radius <= 0.0 { 20.0 } else { (58.6 / (4.0 * radius)).log2().floor().clamp(0.0, 20.0) };
-    (order as u8).min(index_order)
+    vo_adql::crossmatch_order(radius).min(index_order)
 }
 
 /// Several cones at once in one plan: the rows of `table` within each cone, each tagged with the
@@ -212,8 +209,8 @@ async fn bucketed_positions(
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(DataFusionError::from)?;
     let xmatch_cells = vo_adql::geometry_udfs()
         .into_iter()
-        .find(|f| f.name() == XMATCH_CELLS_UDF)
-        .ok_or_else(|| ConeError::Geometry(format!("vo-adql has no {XMATCH_CELLS_UDF} function")))?;
+        .find(|f| f.name() == XMATCH_CELLS)
+        .ok_or_else(|| ConeError::Geometry(format!("vo-adql has no {XMATCH_CELLS} function")))?;
     let mut projection: Vec<Expr> = batch.schema().fields().iter().map(|f| unqualified(f.name())).collect();
     projection.push(
         xmatch_cells
@@ -224,12 +221,12 @@ async fn bucketed_positions(
     let mut cells = Vec::new();
     for b in &batches {
         let column = b.column_by_name(IN_CELL).and_then(|c| c.as_any().downcast_ref::<Int64Array>());
-        let column = column.ok_or_else(|| ConeError::Geometry(format!("{XMATCH_CELLS_UDF} gave no Int64 cells")))?;
+        let column = column.ok_or_else(|| ConeError::Geometry(format!("{XMATCH_CELLS} gave no Int64 cells")))?;
         cells.extend(column.iter().flatten().map(|c| c as u64));
     }
     let schema = match batches.first() {
         Some(b) => b.schema(),
-        None => return Err(ConeError::Geometry(format!("{XMATCH_CELLS_UDF} gave no cells"))),
+        None => return Err(ConeError::Geometry(format!("{XMATCH_CELLS} gave no cells"))),
     };
     Ok((MemTable::try_new(schema, vec![batches])?, cells))
 }

@@ -42,6 +42,7 @@ mod udf;
 mod units;
 mod whitelist;
 
+pub use analyze::spatial::crossmatch_order;
 pub use catalog::{AdqlCatalog, ColumnInfo, MemoryCatalog, PositionIndex, TableInfo};
 pub use dialect::AdqlDialect;
 pub use engine::{AdqlEngine, META_DESCRIPTION, META_UCD, META_UNIT, META_XTYPE, check};
@@ -51,4 +52,5 @@ pub use functions::{FUNCTIONS, FunctionClass, FunctionSpec};
 pub use parser::{MAX_NESTING, MAX_QUERY_BYTES, Query, parse};
 pub use prefilter::{cone_filter_expr, distance_expr, healpix_range_filter};
 pub use reserved::{is_reserved, query_identifier};
+pub use udf::names as udf_names;
 pub use udf::{circle_type, contains_point_udf, distance_udf, geometry_udfs, point_type, polygon_type, register_udfs};

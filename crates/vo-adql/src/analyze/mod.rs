@@ -7,7 +7,7 @@ mod expr;
 mod geometry;
 mod naming;
 pub mod scope;
-mod spatial;
+pub(crate) mod spatial;
 pub mod types;
 
 use sqlparser::ast::{
