@@ -211,8 +211,8 @@ impl QueryEngine {
                     // The client went away: stop reading (and so stop the query).
                     _ = tx.closed() => return,
                     _ = &mut expired => Some(Err(datafusion::error::DataFusionError::ResourcesExhausted(format!(
-                        "the query ran longer than the limit of {} s and was cancelled; run it as an async job",
-                        time_limit.map(|l| l.as_secs()).unwrap_or(0)
+                        "the query ran longer than the limit of {} and was cancelled; run it as an async job",
+                        time_limit.map(describe_limit).unwrap_or_default()
                     )))),
                 };
                 let step = match next {
@@ -253,6 +253,15 @@ impl Drop for QueryEngine {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
+    }
+}
+
+/// A time limit as a person would write it: whole seconds, or milliseconds under a second.
+fn describe_limit(limit: std::time::Duration) -> String {
+    if limit >= std::time::Duration::from_secs(1) {
+        format!("{} s", limit.as_secs())
+    } else {
+        format!("{} ms", limit.as_millis())
     }
 }
 
