@@ -17,6 +17,8 @@ from xml.etree import ElementTree
 from sickle import Sickle
 from sickle.iterator import OAIResponseIterator
 
+MIN_PAGES = int(os.environ.get("REGISTRY_MIN_PAGES", "1"))
+
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
@@ -47,7 +49,9 @@ class Harvest:
         """All pages of a list; returns the header identifiers."""
         identifiers = []
         declared_sizes = set()
+        pages = 0
         for page, response in enumerate(getattr(self.sickle, verb)(metadataPrefix=prefix)):
+            pages = page + 1
             root = self.keep(f"{verb}-{prefix}-page{page + 1}", response)
             identifiers += [h.findtext(f"{OAI}identifier") for h in root.iter(f"{OAI}header")]
             token = root.find(f".//{OAI}resumptionToken")
@@ -56,7 +60,10 @@ class Harvest:
         self.check(len(identifiers) == len(set(identifiers)), f"{verb} {prefix}: duplicate identifiers")
         for size in declared_sizes:
             self.check(size == len(identifiers), f"{verb} {prefix}: completeListSize {size} but {len(identifiers)} harvested")
-        print(f"{verb} {prefix}: {len(identifiers)} identifiers")
+        # With MIN_PAGES set (conformance/run serves the registry with a small page size), the
+        # harvest must have followed resumption tokens, not just received one page.
+        self.check(pages >= MIN_PAGES, f"{verb} {prefix}: {pages} page(s), expected at least {MIN_PAGES}")
+        print(f"{verb} {prefix}: {len(identifiers)} identifiers in {pages} page(s)")
         return identifiers
 
     def expect_error(self, code, **arguments):

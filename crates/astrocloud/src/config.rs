@@ -28,6 +28,7 @@ pub struct Config {
     pub tap: TapConfig,
     pub cone: ConeConfig,
     pub uws: UwsConfig,
+    pub registry: RegistrySection,
 }
 
 /// How the data centre describes itself (landing page, registry, capabilities).
@@ -78,6 +79,19 @@ pub struct UwsConfig {
     pub retention_s: u64,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrySection {
+    /// Records (or headers) per OAI-PMH list response before a resumption token is issued.
+    pub page_size: usize,
+}
+
+impl Default for RegistrySection {
+    fn default() -> Self {
+        RegistrySection { page_size: 100 }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -91,6 +105,7 @@ impl Default for Config {
             tap: TapConfig::default(),
             cone: ConeConfig::default(),
             uws: UwsConfig::default(),
+            registry: RegistrySection::default(),
         }
     }
 }
@@ -181,6 +196,9 @@ impl Config {
         }
         if self.uws.workers == 0 {
             bail!("uws.workers must be at least 1");
+        }
+        if self.registry.page_size == 0 {
+            bail!("registry.page_size must be at least 1");
         }
         if !self.base_url.is_empty() && !self.base_url.starts_with("http://") && !self.base_url.starts_with("https://")
         {

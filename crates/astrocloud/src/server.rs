@@ -112,6 +112,7 @@ async fn start_services(config: &Config, data: &DataDir, engine: Arc<QueryEngine
     let mut registry_config =
         RegistryConfig::new(records.oai_url(), records.registry_id(), &config.service.contact_email);
     registry_config.repository_name = format!("{} publishing registry", config.service.title);
+    registry_config.page_size = config.registry.page_size;
     let registry = Registry::new(registry_config, records, data.pool.clone())
         .await
         .map_err(|e| anyhow::anyhow!("starting the registry: {e}"))?;
