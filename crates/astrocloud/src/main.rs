@@ -20,6 +20,9 @@ mod tools_cmd;
 use anyhow::Result;
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<()> {
     let cli = cli::Cli::parse();
     logging::init();
