@@ -18,6 +18,11 @@ pub enum ConeError {
     Query(#[from] datafusion::error::DataFusionError),
     #[error("query failed: {0}")]
     Catalog(#[from] vo_catalog::CatalogError),
+    /// Reading the table's Parquet file (the fast path of `scan`).
+    #[error("reading the table failed: {0}")]
+    Parquet(#[from] datafusion::parquet::errors::ParquetError),
+    #[error("query failed: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
 }
 
 impl From<vo_adql::AdqlError> for ConeError {
@@ -31,7 +36,7 @@ impl ConeError {
         match self {
             ConeError::BadParameter(_) | ConeError::Geometry(_) => 400,
             ConeError::UnknownTable(_) | ConeError::NotPositional(_) => 404,
-            ConeError::Query(_) | ConeError::Catalog(_) => 500,
+            ConeError::Query(_) | ConeError::Catalog(_) | ConeError::Parquet(_) | ConeError::Arrow(_) => 500,
         }
     }
 }

@@ -53,6 +53,7 @@
 pub mod error;
 pub mod multi;
 pub mod positions;
+pub mod scan;
 pub mod search;
 pub mod service;
 

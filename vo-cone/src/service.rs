@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use arrow_array::RecordBatch;
 use arrow_schema::DataType;
 use datafusion::logical_expr::{Expr, cast};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use vo_catalog::output::{FieldMetadata, LimitedEncoder};
 use vo_catalog::{QueryEngine, TableMeta};
 use vo_dali::response::{FormatKind, ResponseFormat};
@@ -19,6 +21,7 @@ use vo_votable::arrow_meta;
 
 use crate::error::{ConeError, error_document};
 use crate::positions::{InputIds, read_positions};
+use crate::scan::ConeScanner;
 use crate::search::{self, Cone, Verbosity, columns_for};
 
 /// Limits and defaults of the cone services.
@@ -42,12 +45,14 @@ impl Default for ConeSettings {
 pub struct ConeService {
     engine: Arc<QueryEngine>,
     settings: ConeSettings,
+    /// Single cones are read by the fast path (`scan`), not planned through DataFusion.
+    scanner: Arc<ConeScanner>,
     up_since: chrono::DateTime<chrono::Utc>,
 }
 
 impl ConeService {
     pub fn new(engine: Arc<QueryEngine>, settings: ConeSettings) -> Self {
-        ConeService { engine, settings, up_since: chrono::Utc::now() }
+        ConeService { engine, settings, scanner: Arc::default(), up_since: chrono::Utc::now() }
     }
 
     /// The positional tables served.
@@ -64,7 +69,7 @@ impl ConeService {
     }
 
     /// The VOSI capabilities of the cone service of `table` at `base` (the service URL).
-    pub fn capabilities(&self, table: &TableMeta, base: &str) -> Vec<Capability> {
+    pub fn capabilities(&self, base: &str) -> Vec<Capability> {
         let query_url = format!("{base}?");
         let cone = ConeSearch {
             max_sr: Some(self.settings.max_sr),
@@ -72,7 +77,6 @@ impl ConeService {
             verbosity: true,
             test_query: Some(ConeQuery { ra: 10.0, dec: 10.0, sr: 0.1, ..Default::default() }),
         };
-        let _ = table;
         vec![
             Capability::cone_search(query_url, cone),
             Capability::vosi_capabilities(format!("{base}/capabilities")),
@@ -81,14 +85,19 @@ impl ConeService {
         ]
     }
 
-    async fn query(&self, table: &TableMeta, request: &DaliRequest) -> Result<DaliResponse, ConeError> {
+    async fn query(&self, table: Arc<TableMeta>, request: &DaliRequest) -> Result<DaliResponse, ConeError> {
         let params = &request.params;
         let (cone, verbosity) = parse_cone(params, self.settings.max_sr)?;
         let (format, maxrec) = parse_output(params, self.settings.max_records)?;
-        let columns = output_columns(table, verbosity);
-        let ctx = self.engine.context();
-        let frame = search::cone(&ctx, table, cone, Some(&columns), Some(plan_limit(cone.radius, maxrec))).await?;
-        let frame = scs_projection(frame, table)?;
+        let columns = output_columns(&table, verbosity);
+        let limit = plan_limit(cone.radius, maxrec);
+        let (store, scanner, scanned) = (self.engine.store().clone(), self.scanner.clone(), table.clone());
+        // File reading and decoding run on the engine's runtime, not on the web server's worker.
+        let batch = self
+            .engine
+            .run(move |_| async move { scanner.cone(&store, &scanned, cone, Some(&columns), Some(limit)) })
+            .await??;
+        let batch = scs_batch(batch, &table)?;
         let info = ResultInfo {
             infos: vec![
                 ("standardID".into(), "ivo://ivoa.net/std/ConeSearch".into(), None),
@@ -96,13 +105,13 @@ impl ConeService {
             ],
             table_name: Some(table.qualified_name()),
             resource_description: table.description.clone(),
-            coosys: Some(("ICRS".into(), None, position_columns(table))),
+            coosys: Some(("ICRS".into(), None, position_columns(&table))),
             ..Default::default()
         };
         let encoder = vo_formats::encoder_for(format.kind, info).map_err(|e| ConeError::BadParameter(e.to_string()))?;
-        let encoder = LimitedEncoder::new(encoder, Some(maxrec)).with_field_metadata(scs_metadata(table));
-        let stream = self.engine.start_query(frame.into_unoptimized_plan()).await?;
-        let receiver = self.engine.stream_encoded(stream, encoder, None);
+        let encoder = LimitedEncoder::new(encoder, Some(maxrec)).with_field_metadata(scs_metadata(&table));
+        let stream = RecordBatchStreamAdapter::new(batch.schema(), futures::stream::iter([Ok(batch)]));
+        let receiver = self.engine.stream_encoded(Box::pin(stream), encoder, None);
         let body = Body::Stream(Box::pin(vo_catalog::engine::chunk_stream(receiver)));
         Ok(DaliResponse::new(200, format.content_type, body))
     }
@@ -265,6 +274,20 @@ fn position_columns(table: &TableMeta) -> Vec<String> {
     table.position.as_ref().map(|p| vec![p.ra_column.clone(), p.dec_column.clone()]).unwrap_or_default()
 }
 
+/// [`scs_projection`] for a result already read.
+fn scs_batch(batch: RecordBatch, table: &TableMeta) -> Result<RecordBatch, ConeError> {
+    let Some(id) = table.id_column() else { return Ok(batch) };
+    let Ok(at) = batch.schema().index_of(&id.name) else { return Ok(batch) };
+    if batch.column(at).data_type() == &DataType::Utf8 {
+        return Ok(batch);
+    }
+    let mut fields: Vec<arrow_schema::Field> = batch.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    fields[at] = fields[at].clone().with_data_type(DataType::Utf8);
+    let mut columns = batch.columns().to_vec();
+    columns[at] = arrow_cast::cast(&columns[at], &DataType::Utf8)?;
+    Ok(RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns)?)
+}
+
 /// SCS 1.03 wants the main identifier as a string column with UCD `ID_MAIN`.
 fn scs_projection(
     frame: datafusion::dataframe::DataFrame,
@@ -353,9 +376,9 @@ impl DaliService for ConeService {
             }
         };
         match sub {
-            "" => self.query(&table, &request).await.unwrap_or_else(|e| scs_error(&e)),
+            "" => self.query(table.clone(), &request).await.unwrap_or_else(|e| scs_error(&e)),
             "multi" => self.multi(table.clone(), &request).await.unwrap_or_else(|e| scs_error(&e)),
-            "capabilities" => vosi_get(vosi::write_capabilities(&self.capabilities(&table, &base))),
+            "capabilities" => vosi_get(vosi::write_capabilities(&self.capabilities(&base))),
             "availability" => {
                 let mut availability = Availability::up();
                 availability.up_since = Some(self.up_since.format("%Y-%m-%dT%H:%M:%SZ").to_string());

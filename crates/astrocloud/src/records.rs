@@ -99,7 +99,7 @@ impl RecordSource for ServiceRecords {
                 format!("{name} cone search"),
                 table.description.clone().unwrap_or_else(|| format!("Simple Cone Search over {name}.")),
             );
-            cone.capabilities = self.cone.capabilities(table, &format!("{}/scs/{name}", self.base));
+            cone.capabilities = self.cone.capabilities(&format!("{}/scs/{name}", self.base));
             cone.tableset = Some(vo_catalog::vosi::vosi_tableset([table.as_ref()]));
             records.push(cone);
         }

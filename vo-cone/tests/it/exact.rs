@@ -2,8 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use arrow_array::{Array, Int64Array};
+use arrow_array::{Array, Float64Array, Int64Array};
 use vo_catalog::demo;
+use vo_cone::scan::ConeScanner;
 use vo_cone::search::{Cone, cone};
 
 use crate::support::{demo_store, on_edge, separation};
@@ -50,12 +51,26 @@ async fn thousand_cones_equal_brute_force() {
     let cones = cones();
     assert_eq!(cones.len(), 1000);
     let mut nonempty = 0;
+    let scanner = ConeScanner::default();
     for c in cones {
         let frame = cone(ctx, table, c, Some(&["source_id".to_string()]), None).await.unwrap();
         let mut got = BTreeSet::new();
         for batch in frame.collect().await.unwrap() {
             let ids = batch.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
             got.extend((0..ids.len()).map(|i| ids.value(i)));
+        }
+        // The fast path (no DataFusion plan) gives the same rows, nearest first.
+        let (scanned, stats) =
+            scanner.cone_with_stats(&demo.store, table, c, Some(&["source_id".to_string()]), None).unwrap();
+        let ids = scanned.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
+        let fast: BTreeSet<i64> = ids.values().iter().copied().collect();
+        assert_eq!(fast, got, "fast path, cone {c:?}");
+        let r = scanned.column(1).as_any().downcast_ref::<Float64Array>().unwrap();
+        assert!(r.values().windows(2).all(|w| w[0] <= w[1]), "fast path not sorted by _r, cone {c:?}");
+        assert!(stats.rows_decoded >= fast.len() && stats.row_groups_read <= stats.row_groups);
+        if c.radius <= 0.05 {
+            // 15 row groups of 2,048 rows, pages of 256: a small cone touches a few pages.
+            assert!(stats.row_groups_read <= 4 && stats.rows_decoded <= 2048, "a small cone read {stats:?}");
         }
         let edge = |s: &demo::Star| on_edge(c.ra, c.dec, c.radius, s);
         let want: BTreeSet<i64> = stars
