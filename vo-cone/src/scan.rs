@@ -176,18 +176,24 @@ fn geometry(e: vo_geom::GeomError) -> ConeError {
     ConeError::BadParameter(e.to_string())
 }
 
-/// `_r` for every row (null where the position is null).
+/// `_r` for the rows that may be in the cone (null for the others and where the position is null).
 fn distances(ra: &ArrayRef, dec: &ArrayRef, cone: Cone) -> Result<Float64Array, ConeError> {
     let as_f64 = |a: &ArrayRef| -> Result<Float64Array, ConeError> {
         let cast = arrow_cast::cast(a, &DataType::Float64)?;
         Ok(cast.as_any().downcast_ref::<Float64Array>().expect("cast to Float64").clone())
     };
     let (ra, dec) = (as_f64(ra)?, as_f64(dec)?);
+    // A row farther in declination than the radius is outside whatever its RA (the distance is
+    // at least the difference in declination): it is left null, which the cone test rejects,
+    // without the exact formula's trigonometry. The margin keeps rounding on the safe side.
+    let band = cone.radius + 1e-9;
     Ok(ra
         .iter()
         .zip(dec.iter())
         .map(|(r, d)| match (r, d) {
-            (Some(r), Some(d)) => Some(vo_geom::angular_distance_deg(cone.ra, cone.dec, r, d)),
+            (Some(r), Some(d)) if (d - cone.dec).abs() <= band => {
+                Some(vo_geom::angular_distance_deg(cone.ra, cone.dec, r, d))
+            }
             _ => None,
         })
         .collect())
