@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Side-by-side table of two bench.py runs: astrocloud and DaCHS.
 
-    compare.py OURS.json [DACHS.json]
+    compare.py OURS.json [DACHS.json [OURS_MORE.json DACHS_MORE.json]]
+
+The optional second pair are bench_more.py runs (latency percentiles over 1,000 random cones,
+wrk throughput, TAP concurrency, upload cross-match, async round trip), compared the same way.
 
 Without DACHS.json, DaCHS's figures are those measured with the same bench.py on this machine
 kind (DaCHS 2.7, PostgreSQL 15 + q3c, 2,000,000 rows, idle machine; the anchor kit's
@@ -54,6 +57,27 @@ def figures(path):
     return out
 
 
+def more_figures(path):
+    """label -> ("ms", value) or ("rps", value) from a bench_more.py run."""
+    data = json.load(open(path))
+    out = {}
+    for r in data.get("scs_latency", []):
+        out[f"SCS {r['n']} random cones r={r['radius_deg']:g}: p50"] = ("ms", r["p50_ms"])
+        out[f"SCS {r['n']} random cones r={r['radius_deg']:g}: p99"] = ("ms", r["p99_ms"])
+    for r in data.get("scs_wrk") or []:
+        if r and "rps" in r:
+            out[f"SCS r={r['radius_deg']:g}, {r['clients']} keep-alive clients (wrk)"] = ("rps", r["rps"])
+    if "tap_concurrency" in data:
+        r = data["tap_concurrency"]
+        out[f"TAP {r['threads']} clients, small ADQL cones"] = ("rps", r["qps"])
+    if "tap_upload_xmatch" in data:
+        r = data["tap_upload_xmatch"]
+        out[f"TAP {r['uploaded']}-row upload cross-match at 1\" ({r.get('mode', 'sync')})"] = ("ms", r["median_ms"])
+    if "tap_async" in data:
+        out["TAP async round trip with WAIT (TOP 1)"] = ("ms", data["tap_async"]["median_ms"])
+    return out
+
+
 ours = figures(sys.argv[1])
 live = len(sys.argv) > 2
 theirs = figures(sys.argv[2]) if live else DOCUMENTED
@@ -69,3 +93,20 @@ for label in DOCUMENTED:
               f"| **{a[0] / b[0]:.0f}×** throughput |")
     else:
         print(f"| {label} | {a:.1f} ms | {b:.1f} ms | **{b / a:.1f}×** |")
+
+if len(sys.argv) > 4:
+    ours_more, theirs_more = more_figures(sys.argv[3]), more_figures(sys.argv[4])
+    print()
+    print()
+    print("| measurement (bench_more.py) | astrocloud | DaCHS 2.7 | ratio |")
+    print("| --- | --- | --- | --- |")
+    for label, (kind, a) in ours_more.items():
+        theirs_label = next((t for t in theirs_more if t.split(" (")[0] == label.split(" (")[0]), None)
+        if theirs_label is None:
+            continue
+        b = theirs_more[theirs_label][1]
+        if kind == "rps":
+            print(f"| {label} | {a:.0f}/s | {b:.0f}/s | **{a / b:.1f}×** |")
+        else:
+            note = f" ({theirs_label.split(' (')[1]}" if "(" in theirs_label and theirs_label != label else ""
+            print(f"| {label} | {a:.1f} ms | {b:.1f} ms{note} | **{b / a:.1f}×** |")

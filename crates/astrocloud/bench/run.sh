@@ -9,8 +9,8 @@
 #   ROWS=200000 PROFILE=dev crates/astrocloud/bench/run.sh
 #   DACHS_BASE=http://127.0.0.1:8080 crates/astrocloud/bench/run.sh
 #
-# Loopback only. Writes to $OUT (default target dir/server-bench): results.json, bench.log,
-# ingest.log, compare.md.
+# Loopback only. Writes to $OUT (default target dir/server-bench): results.json and more.json
+# (ours), dachs.json and dachs-more.json (DaCHS), their logs, ingest.log, compare.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -51,6 +51,8 @@ done
 echo "== astrocloud at $url (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
 "$PY" "$here/bench.py" --base "$url" --tap /tap --scs /scs/anchor.stars --table anchor.stars \
   --reps "$REPS" --out "$OUT/results.json" | tee "$OUT/bench.log"
+"$PY" "$here/bench_more.py" --base "$url" --tap /tap --scs /scs/anchor.stars --table anchor.stars \
+  --out "$OUT/more.json" | tee "$OUT/more.log"
 peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 echo "server peak RSS: $((peak_kb / 1024)) MB"
 
@@ -59,7 +61,9 @@ if [[ -n "${DACHS_BASE:-}" ]]; then
   echo "== DaCHS at $DACHS_BASE (same run)"
   "$PY" "$here/bench.py" --base "$DACHS_BASE" --tap /tap --scs /anchor/q/cone/scs.xml --table anchor.stars \
     --reps "$REPS" --out "$OUT/dachs.json" | tee "$OUT/dachs.log"
-  dachs_json="$OUT/dachs.json"
+  "$PY" "$here/bench_more.py" --base "$DACHS_BASE" --tap /tap --scs /anchor/q/cone/scs.xml --table anchor.stars \
+    --out "$OUT/dachs-more.json" | tee "$OUT/dachs-more.log"
+  dachs_json="$OUT/dachs.json $OUT/more.json $OUT/dachs-more.json"
 fi
 echo "== loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" "$here/compare.py" "$OUT/results.json" $dachs_json | tee "$OUT/compare.md"
