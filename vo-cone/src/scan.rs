@@ -119,7 +119,8 @@ impl ConeScanner {
         let ranges = vo_geom::coverage_ranges(&circle, position.healpix_order);
         let parquet = metadata.metadata().clone();
         let (row_groups, selection) = select_pages(&parquet, healpix, &ranges);
-        let mut stats = ScanStats { row_groups: parquet.num_row_groups(), row_groups_read: row_groups.len(), ..Default::default() };
+        let mut stats =
+            ScanStats { row_groups: parquet.num_row_groups(), row_groups_read: row_groups.len(), ..Default::default() };
         if row_groups.is_empty() {
             return Ok((RecordBatch::new_empty(output_schema), stats));
         }
@@ -166,7 +167,10 @@ impl ConeScanner {
             return Ok(metadata.clone());
         }
         let file = File::open(path).map_err(|e| vo_catalog::CatalogError::io(path, e))?;
-        let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional))?;
+        let metadata = ArrowReaderMetadata::load(
+            &file,
+            ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional),
+        )?;
         self.metadata.lock().expect("metadata lock").insert(path.clone(), (updated.to_string(), metadata.clone()));
         Ok(metadata)
     }

@@ -1,6 +1,8 @@
 //! End-to-end timings on generated HEALPix-sorted Parquet tables (fixed seed): cones of 0.1° and 1°,
-//! a full-table aggregate and a 1″ self cross-match, with rows scanned and row groups pruned read
-//! from DataFusion's metrics. Prints a table; `SCALING_ROWS=1000000,10000000` picks the sizes.
+//! a full-table aggregate, a 1″ self cross-match and a 1″ cross-match of a 10,000-row upload
+//! (in-memory) with the table in both join orders, with rows scanned and row groups pruned read
+//! from DataFusion's metrics. Prints a table; `SCALING_ROWS=1000000,10000000` picks the sizes,
+//! `SHOWPLAN=1` also prints the upload cross-match plans with their metrics.
 //!
 //! Run: `cargo bench -p vo-adql --bench scaling`
 
@@ -10,8 +12,9 @@ use std::time::Instant;
 use arrow_array::{Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use datafusion::catalog::MemorySchemaProvider;
+use datafusion::datasource::MemTable;
 use datafusion::physical_plan::{ExecutionPlan, collect};
-use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext, col};
 use rand::{Rng, SeedableRng};
 use vo_adql::{AdqlEngine, ColumnInfo, MemoryCatalog, PositionIndex, TableInfo};
 
@@ -43,8 +46,13 @@ fn write_table(path: &std::path::Path, rows: usize, seed: u64) {
         Field::new("Name", DataType::Utf8, false),
         Field::new("_healpix", DataType::Int64, false),
     ]));
-    let props =
-        parquet::file::properties::WriterProperties::builder().set_max_row_group_row_count(Some(65_536)).build();
+    // The catalogue store's layout: 65,536-row row groups of 4,096-row pages with statistics.
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(65_536))
+        .set_data_page_row_count_limit(4_096)
+        .set_write_batch_size(1_024)
+        .set_statistics_enabled(parquet::file::properties::EnabledStatistics::Page)
+        .build();
     let file = std::fs::File::create(path).expect("create");
     let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).expect("writer");
     for chunk in data.chunks(262_144) {
@@ -109,6 +117,12 @@ async fn measure(ctx: &SessionContext, engine: &AdqlEngine, label: &str, query: 
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         result_rows = batches.iter().map(|b| b.num_rows()).sum::<usize>();
         metrics = scan_metrics(&plan);
+        if label.starts_with("upload") && std::env::var("SHOWPLAN").is_ok() {
+            println!(
+                "{}",
+                datafusion::physical_plan::display::DisplayableExecutionPlan::with_metrics(plan.as_ref()).indent(true)
+            );
+        }
     }
     times.sort_by(f64::total_cmp);
     println!(
@@ -123,21 +137,29 @@ async fn run(rows: usize) {
     let start = Instant::now();
     write_table(&path, rows, 42);
     println!("\n== {rows} rows (generated in {:.1} s) ==", start.elapsed().as_secs_f64());
-    let ctx = SessionContext::new();
+    let ctx = SessionContext::new_with_config(service_config());
     vo_adql::register_udfs(&ctx);
     let default = ctx.catalog("datafusion").expect("catalog");
     default.register_schema("bench", Arc::new(MemorySchemaProvider::new())).expect("schema");
-    ctx.register_parquet("\"bench\".\"big\"", path.to_str().expect("path"), ParquetReadOptions::default())
-        .await
-        .expect("register");
+    // Registered as the catalogue store registers its tables: with their sort order.
+    let sorted = || ParquetReadOptions::default().file_sort_order(vec![vec![col("\"_healpix\"").sort(true, false)]]);
+    ctx.register_parquet("\"bench\".\"big\"", path.to_str().expect("path"), sorted()).await.expect("register");
     let xmatch_path = dir.path().join("small.parquet");
     write_table(&xmatch_path, 100_000, 7);
-    ctx.register_parquet("\"bench\".\"small\"", xmatch_path.to_str().expect("path"), ParquetReadOptions::default())
-        .await
-        .expect("register");
+    ctx.register_parquet("\"bench\".\"small\"", xmatch_path.to_str().expect("path"), sorted()).await.expect("register");
+    let uploaded = register_upload(&ctx, rows).await;
     let catalog = MemoryCatalog::new(vec![
         TableInfo::new("bench", "big", columns()).with_position(PositionIndex::new("ra", "dec")),
         TableInfo::new("bench", "small", columns()).with_position(PositionIndex::new("ra", "dec")),
+        TableInfo::new(
+            "TAP_UPLOAD",
+            "mine",
+            vec![
+                ColumnInfo::new("uid", DataType::Int64),
+                ColumnInfo::new("ra", DataType::Float64),
+                ColumnInfo::new("dec", DataType::Float64),
+            ],
+        ),
     ]);
     let engine = AdqlEngine::new(Arc::new(catalog));
     for radius in [0.1, 1.0] {
@@ -170,6 +192,54 @@ async fn run(rows: usize) {
         "SELECT COUNT(*) FROM bench.small AS a JOIN bench.small AS b ON 1 = CONTAINS(POINT(a.ra, a.dec), CIRCLE(b.ra, b.dec, 1./3600))",
     )
     .await;
+    // The TAP benchmark's upload cross-match (bench_more.py), in both join orders.
+    for (label, from) in [
+        ("upload first", "TAP_UPLOAD.mine AS u JOIN bench.big AS s"),
+        ("catalogue first", "bench.big AS s JOIN TAP_UPLOAD.mine AS u"),
+    ] {
+        measure(
+            &ctx,
+            &engine,
+            &format!("upload {uploaded} x table at 1\" ({label})"),
+            &format!(
+                "SELECT u.uid, s.source_id FROM {from} \
+                 ON 1=CONTAINS(POINT('ICRS', s.ra, s.dec), CIRCLE('ICRS', u.ra, u.dec, 1.0/3600))"
+            ),
+        )
+        .await;
+    }
+}
+
+/// The services' session options (vo-catalog's `default_session_config`): filters pushed into the
+/// scan, page index.
+fn service_config() -> SessionConfig {
+    let mut config = SessionConfig::new().with_information_schema(false);
+    let parquet = &mut config.options_mut().execution.parquet;
+    parquet.pushdown_filters = true;
+    parquet.reorder_filters = true;
+    parquet.enable_page_index = true;
+    parquet.pruning = true;
+    config
+}
+
+/// `TAP_UPLOAD.mine`: 10,000 positions of `bench.big` (as bench_more.py uploads catalogue
+/// positions, so that each finds at least its own star) in an in-memory table, as a TAP service
+/// holds an upload. Returns the number of rows.
+async fn register_upload(ctx: &SessionContext, rows: usize) -> usize {
+    let step = (rows / 10_000).max(1);
+    let batches = ctx
+        .sql(&format!("SELECT source_id AS uid, ra, dec FROM bench.big WHERE source_id % {step} = 0"))
+        .await
+        .expect("sql")
+        .collect()
+        .await
+        .expect("upload rows");
+    let default = ctx.catalog("datafusion").expect("catalog");
+    default.register_schema("TAP_UPLOAD", Arc::new(MemorySchemaProvider::new())).expect("schema");
+    let n = batches.iter().map(|b| b.num_rows()).sum();
+    let table = MemTable::try_new(batches[0].schema(), vec![batches]).expect("upload table");
+    ctx.register_table("\"TAP_UPLOAD\".\"mine\"", Arc::new(table)).expect("register");
+    n
 }
 
 fn main() {

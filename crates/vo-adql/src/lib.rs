@@ -50,7 +50,9 @@ pub use error::{AdqlError, ErrorKind, Position, Result};
 pub use features::{FeatureGroup, LanguageFeature, features};
 pub use functions::{FUNCTIONS, FunctionClass, FunctionSpec};
 pub use parser::{MAX_NESTING, MAX_QUERY_BYTES, Query, parse};
-pub use prefilter::{cone_filter_expr, distance_expr, healpix_range_filter};
+pub use prefilter::{
+    MAX_PREFILTER_RANGES, coarsen_ranges, cone_filter_expr, distance_expr, healpix_range_filter, region_ranges,
+};
 pub use reserved::{is_reserved, query_identifier};
 pub use udf::names as udf_names;
 pub use udf::{circle_type, contains_point_udf, distance_udf, geometry_udfs, point_type, polygon_type, register_udfs};

@@ -16,6 +16,51 @@ use crate::catalog::PositionIndex;
 use crate::error::{AdqlError, ErrorKind, Position, Result};
 use crate::udf::distance_udf;
 
+/// At most this many `_healpix` ranges in the pre-filter of a cone, box or polygon.
+///
+/// Each range is a pair of comparisons for DataFusion to simplify, coerce and turn into a
+/// statistics predicate when planning, and to evaluate on every row read; the coverage of a small
+/// cone has a few dozen ranges separated by gaps of a few cells, where the row groups and pages
+/// (thousands of rows each, over a much wider index span) are pruned by the coarse outline
+/// anyway. Merging across the smallest gaps keeps every row the exact test needs (the result
+/// does not change) and makes the plan several times smaller.
+pub const MAX_PREFILTER_RANGES: usize = 8;
+
+/// Index ranges at `order` covering `shape`, at most [`MAX_PREFILTER_RANGES`] of them.
+pub fn region_ranges(shape: &Shape, order: u8) -> Vec<Range<u64>> {
+    coarsen_ranges(coverage_ranges(shape, order), MAX_PREFILTER_RANGES)
+}
+
+/// Merges sorted, disjoint ranges across the smallest gaps until at most `max` (at least one)
+/// remain: a superset of the input, as loose as it must be and no looser.
+///
+/// ```
+/// use vo_adql::coarsen_ranges;
+/// let ranges = vec![0..2, 3..4, 10..12, 13..15, 40..41];
+/// assert_eq!(coarsen_ranges(ranges.clone(), 3), vec![0..4, 10..15, 40..41]);
+/// assert_eq!(coarsen_ranges(ranges, 1), vec![0..41]);
+/// ```
+pub fn coarsen_ranges(ranges: Vec<Range<u64>>, max: usize) -> Vec<Range<u64>> {
+    let max = max.max(1);
+    if ranges.len() <= max {
+        return ranges;
+    }
+    // Gap i lies between ranges i and i+1; the max-1 widest stay open (the earliest on ties).
+    let mut gaps: Vec<(u64, usize)> =
+        ranges.windows(2).enumerate().map(|(i, w)| (w[1].start.saturating_sub(w[0].end), i)).collect();
+    gaps.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut open: Vec<usize> = gaps[..max - 1].iter().map(|g| g.1).collect();
+    open.sort_unstable();
+    let mut out = Vec::with_capacity(max);
+    let mut start = ranges[0].start;
+    for i in open {
+        out.push(start..ranges[i].end);
+        start = ranges[i + 1].start;
+    }
+    out.push(start..ranges[ranges.len() - 1].end);
+    out
+}
+
 fn column(name: &str) -> Expr {
     Expr::Column(Column::new_unqualified(name))
 }
@@ -46,7 +91,7 @@ pub fn cone_filter_expr(index: &PositionIndex, ra: f64, dec: f64, radius: f64) -
     let geometry = |e: vo_geom::GeomError| AdqlError::new(ErrorKind::Geometry, Position::UNKNOWN, e.to_string());
     let center = Point::new(ra, dec).map_err(geometry)?;
     let cone = Shape::Circle(Circle::new(center, radius).map_err(geometry)?);
-    let prefilter = healpix_range_filter(&index.healpix_column, &coverage_ranges(&cone, index.healpix_order));
+    let prefilter = healpix_range_filter(&index.healpix_column, &region_ranges(&cone, index.healpix_order));
     let exact = distance_expr(&index.ra_column, &index.dec_column, center.ra(), center.dec()).lt_eq(lit(radius));
     Ok(prefilter.and(exact))
 }

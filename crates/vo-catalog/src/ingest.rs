@@ -477,7 +477,7 @@ async fn sort_into_final(unsorted: &Path, dir: &Path, schema: &SchemaRef, option
     let final_path = dir.join(DATA_FILE);
     let file = File::create(&final_path).map_err(|e| CatalogError::io(&final_path, e))?;
     let mut writer =
-        ArrowWriter::try_new(file, schema.clone(), Some(writer_properties(&schema, Some(options), Some(healpix_idx))))?;
+        ArrowWriter::try_new(file, schema.clone(), Some(writer_properties(schema, Some(options), Some(healpix_idx))))?;
     let mut coverage = CoverageBuilder::new(HEALPIX_ORDER, COVERAGE_MOC_ORDER);
     while let Some(batch) = stream.next().await {
         let batch = batch?;

@@ -259,7 +259,7 @@ impl Analyzer<'_> {
         for (from_index, table) in select.from.iter().enumerate() {
             for (join_index, join) in table.joins.iter().enumerate() {
                 if let Some(JoinConstraint::On(condition)) = join_constraint(&join.join_operator) {
-                    spatial::apply_on(self, condition, &mut out, from_index, join_index, &slots)?;
+                    spatial::apply_on(self, condition, &mut out, from_index, join_index, &mut slots)?;
                 }
             }
         }
@@ -299,7 +299,7 @@ impl Analyzer<'_> {
         if let Some(selection) = &select.selection {
             let condition = self.expr(selection)?.expr;
             out.selection = Some(condition);
-            spatial::apply_where(self, selection, &mut out, &slots)?;
+            spatial::apply_where(self, selection, &mut out, &mut slots)?;
         }
         if let GroupByExpr::Expressions(exprs, modifiers) = &select.group_by {
             let mut grouped = Vec::new();

@@ -3,19 +3,30 @@
 //! * **Cone, box and polygon searches** — `1 = CONTAINS(POINT(t.ra, t.dec), <constant shape>)`, its
 //!   mirror `CONTAINS(...) = 1`, INTERSECTS with a point, and `DISTANCE(POINT(t.ra, t.dec), <constant
 //!   point>) < r` on a table with a [`PositionIndex`](crate::PositionIndex) gain a conjunct
-//!   `t._healpix BETWEEN a AND b OR ...` from [`vo_geom::coverage_ranges`]. DataFusion pushes it into the
-//!   Parquet scan, where it prunes row groups of the HEALPix-sorted files; the exact test stays.
+//!   `t._healpix BETWEEN a AND b OR ...` from [`region_ranges`](crate::region_ranges) (the coverage
+//!   of [`vo_geom::coverage_ranges`], at most [`MAX_PREFILTER_RANGES`](crate::MAX_PREFILTER_RANGES)
+//!   ranges). DataFusion pushes it into the Parquet scan, where it prunes row groups and pages of the
+//!   HEALPix-sorted files; the exact test stays.
 //! * **Cross-matches** — the same predicates between positions of two tables, with a constant radius,
 //!   in a WHERE (comma join) or in the ON of an inner or left join, become an equi-join on a HEALPix
 //!   cell: one side is expanded to the cells its search cone touches (`unnest(adql_xmatch_cells(...))`),
 //!   the other is keyed by its own cell, so DataFusion runs a hash join instead of a nested loop. The
-//!   exact test stays in the condition.
+//!   exact test stays in the condition. A side with a stored index (a catalogue table) is the keyed
+//!   one when the join allows it, keyed by its stored `_healpix` shifted to the bucket order instead
+//!   of a cell computed from RA/Dec for every row, and the expanded side (typically an upload) is put
+//!   first so that DataFusion builds the hash table from it and pushes its cells into the catalogue
+//!   scan as a dynamic filter.
+//!
+//! There is no static `_healpix` range pre-filter on the catalogue side of a cross-match: its
+//! ranges would have to come from the other side's rows, which the translator does not see (it
+//! works on the query, before any data is read), so they would cost a second pass over the
+//! upload. The hash join's dynamic filter is that pre-filter, built from the same pass.
 
 use sqlparser::ast::{
     BinaryOperator, Expr, Ident, JoinConstraint, JoinOperator, LimitClause, ObjectName, ObjectNamePart, Query, Select,
     SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor, Value, WildcardAdditionalOptions,
 };
-use vo_geom::{Circle, Point, Shape, coverage_ranges};
+use vo_geom::{Circle, Point, Shape};
 
 use super::expr::{call, number};
 use super::geometry::{as_call, const_number, const_shape, strip_nested};
@@ -199,8 +210,9 @@ impl Analyzer<'_> {
         Ok(Some(constraint))
     }
 
-    /// `t._healpix` ranges for a region constraint on an indexed table, if applicable.
-    fn healpix_filter(&self, position: &Position, shape: &Shape) -> Option<Expr> {
+    /// The stored HEALPix index of the position's relation, when it indexes exactly these columns:
+    /// the index column (qualified, as emitted) and its order.
+    fn stored_index(&self, position: &Position) -> Option<(Expr, u8)> {
         let relation = &self.scopes.last()?.relations[position.relation];
         let index = relation.position()?;
         if index.ra_column != position.ra || index.dec_column != position.dec {
@@ -208,11 +220,37 @@ impl Analyzer<'_> {
         }
         let mut column = relation.qualifier.clone();
         column.push(quoted(&index.healpix_column));
-        Some(crate::prefilter::ranges_sql(
-            &Expr::CompoundIdentifier(column),
-            &coverage_ranges(shape, index.healpix_order),
-        ))
+        Some((Expr::CompoundIdentifier(column), index.healpix_order))
     }
+
+    /// `t._healpix` ranges for a region constraint on an indexed table, if applicable.
+    fn healpix_filter(&self, position: &Position, shape: &Shape) -> Option<Expr> {
+        let (column, order) = self.stored_index(position)?;
+        Some(crate::prefilter::ranges_sql(&column, &crate::prefilter::region_ranges(shape, order)))
+    }
+
+    /// Chooses which side of a cross-match is keyed by its own cell and which is expanded to the
+    /// cells its search cone touches: `(keyed, expanded)` as given, unless only `expanded` has a
+    /// stored index and `keyed` may be expanded instead. The indexed side (a catalogue) is then
+    /// keyed by its stored index, read rather than computed for each of its rows, and the other
+    /// side (typically an upload, small) pays for the cone coverage.
+    fn key_the_indexed_side(
+        &self,
+        keyed: Position,
+        expanded: Position,
+        may_expand: impl Fn(&Position) -> bool,
+    ) -> (Position, Position) {
+        if self.stored_index(&keyed).is_none() && self.stored_index(&expanded).is_some() && may_expand(&keyed) {
+            (expanded, keyed)
+        } else {
+            (keyed, expanded)
+        }
+    }
+}
+
+/// Whether the relation at `slot` can be wrapped by a rewrite (relations inside parentheses cannot).
+fn wrappable(slot: FactorSlot) -> bool {
+    slot.from_index != usize::MAX
 }
 
 /// Adds HEALPix pre-filters and the cross-match rewrite for the WHERE clause of `out`.
@@ -220,7 +258,7 @@ pub(super) fn apply_where(
     analyzer: &mut Analyzer<'_>,
     selection: &Expr,
     out: &mut Select,
-    slots: &[FactorSlot],
+    slots: &mut [FactorSlot],
 ) -> Result<()> {
     let mut extra = Vec::new();
     let mut crossmatched = false;
@@ -236,12 +274,20 @@ pub(super) fn apply_where(
                 let all_inner = out.from.iter().all(|t| {
                     t.joins.iter().all(|j| matches!(j.join_operator, JoinOperator::Join(_) | JoinOperator::Inner(_)))
                 });
-                let slot = slots.get(second.relation).copied();
-                if all_inner && let Some(slot) = slot.filter(|s| s.from_index != usize::MAX) {
-                    let equality = crossmatch_rewrite(analyzer, out, slot, &first, &second, radius);
-                    extra.push(equality);
-                    crossmatched = true;
+                if !all_inner {
+                    continue;
                 }
+                let may_expand = |p: &Position| slots.get(p.relation).is_some_and(|s| wrappable(*s));
+                let (keyed, expanded) = analyzer.key_the_indexed_side(first, second, may_expand);
+                if !may_expand(&expanded) {
+                    continue;
+                }
+                let equality = crossmatch_rewrite(analyzer, out, slots[expanded.relation], &keyed, &expanded, radius);
+                extra.push(equality);
+                crossmatched = true;
+                let (keyed_slot, expanded_slot) = (slots[keyed.relation], slots[expanded.relation]);
+                expanded_first_in_join(out, slots, keyed_slot, expanded_slot);
+                expanded_first_in_from(out, slots, keyed_slot, expanded_slot);
             }
             _ => {}
         }
@@ -264,20 +310,19 @@ pub(super) fn apply_on(
     out: &mut Select,
     from_index: usize,
     join_index: usize,
-    slots: &[FactorSlot],
+    slots: &mut [FactorSlot],
 ) -> Result<()> {
     let operator = &out.from[from_index].joins[join_index].join_operator;
-    if !matches!(
-        operator,
-        JoinOperator::Join(_) | JoinOperator::Inner(_) | JoinOperator::Left(_) | JoinOperator::LeftOuter(_)
-    ) {
+    let inner = matches!(operator, JoinOperator::Join(_) | JoinOperator::Inner(_));
+    if !inner && !matches!(operator, JoinOperator::Left(_) | JoinOperator::LeftOuter(_)) {
         return Ok(());
     }
     let right_relation = slots.iter().position(|s| s.from_index == from_index && s.join_index == Some(join_index));
     let Some(right_relation) = right_relation else { return Ok(()) };
     for conjunct in conjuncts(raw_condition) {
         if let Some(Constraint::CrossMatch { first, second, radius }) = analyzer.recognise(conjunct)? {
-            // Expand the join's right side (for a LEFT join, the side whose rows may be dropped).
+            // Expand the join's right side by default: for a LEFT join it must be the side whose
+            // rows may be dropped, as expanding the preserved side would repeat its unmatched rows.
             let (keyed, expanded) = if second.relation == right_relation {
                 (first, second)
             } else if first.relation == right_relation {
@@ -285,8 +330,10 @@ pub(super) fn apply_on(
             } else {
                 continue;
             };
-            let slot = slots[right_relation];
-            let equality = crossmatch_rewrite(analyzer, out, slot, &keyed, &expanded, radius);
+            // An inner join may expand either side.
+            let may_expand = |p: &Position| inner && wrappable(slots[p.relation]);
+            let (keyed, expanded) = analyzer.key_the_indexed_side(keyed, expanded, may_expand);
+            let equality = crossmatch_rewrite(analyzer, out, slots[expanded.relation], &keyed, &expanded, radius);
             let join = &mut out.from[from_index].joins[join_index];
             let constraint = match &mut join.join_operator {
                 JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => {
@@ -298,6 +345,10 @@ pub(super) fn apply_on(
                 let previous = std::mem::replace(condition, Expr::value(Value::Null));
                 *condition =
                     Expr::BinaryOp { left: Box::new(equality), op: BinaryOperator::And, right: Box::new(previous) };
+            }
+            if inner {
+                let (keyed_slot, expanded_slot) = (slots[keyed.relation], slots[expanded.relation]);
+                expanded_first_in_join(out, slots, keyed_slot, expanded_slot);
             }
             return Ok(());
         }
@@ -324,7 +375,12 @@ fn crossmatch_rewrite(
     expanded: &Position,
     radius: f64,
 ) -> Expr {
-    let order = crossmatch_order(radius);
+    let stored = analyzer.stored_index(keyed);
+    // Buckets no finer than the stored index, so that a keyed row's bucket is its index shifted.
+    let order = match &stored {
+        Some((_, index_order)) => crossmatch_order(radius).min(*index_order),
+        None => crossmatch_order(radius),
+    };
     let cell_name = analyzer.next_internal_name("xmatch_cell");
     let scope = analyzer.scopes.last().expect("inside a SELECT");
     let keyed_relation = &scope.relations[keyed.relation];
@@ -344,14 +400,28 @@ fn crossmatch_rewrite(
             Expr::value(Value::Number(order.to_string(), false)),
         ],
     );
-    let key = call(
-        udf::HEALPIX,
-        vec![
-            column(&keyed_relation.qualifier, &keyed.ra),
-            column(&keyed_relation.qualifier, &keyed.dec),
-            Expr::value(Value::Number(order.to_string(), false)),
-        ],
-    );
+    let key = match stored {
+        // In the nested scheme the parent of a cell is its index shifted right by two bits per
+        // order: exactly the cell adql_healpix would compute, without the trigonometry per row.
+        // A bare column when the orders agree, so that the join's dynamic filter (the build
+        // side's bounds and cells) applies to the sorted column and prunes row groups.
+        Some((index_column, index_order)) => match 2 * u32::from(index_order - order) {
+            0 => index_column,
+            shift => Expr::BinaryOp {
+                left: Box::new(index_column),
+                op: BinaryOperator::PGBitwiseShiftRight,
+                right: Box::new(Expr::value(Value::Number(shift.to_string(), false))),
+            },
+        },
+        None => call(
+            udf::HEALPIX,
+            vec![
+                column(&keyed_relation.qualifier, &keyed.ra),
+                column(&keyed_relation.qualifier, &keyed.dec),
+                Expr::value(Value::Number(order.to_string(), false)),
+            ],
+        ),
+    };
     let table = out.from.get_mut(slot.from_index).expect("slot in range");
     let factor = match slot.join_index {
         None => &mut table.relation,
@@ -396,6 +466,46 @@ fn crossmatch_rewrite(
         sample: None,
     };
     Expr::BinaryOp { left: Box::new(key), op: BinaryOperator::Eq, right: Box::new(column(&qualifier, &cell_name)) }
+}
+
+/// Puts the expanded side of an inner cross-match join `keyed JOIN expanded ON ...` first, when
+/// they are the two operands of the first join of a FROM item. DataFusion builds a hash join's
+/// table from its left side unless statistics say the right one is smaller, and the expanded side
+/// (an unnest) has none, while a catalogue scan has exact ones: left as written, the whole
+/// catalogue would be hashed. Built from the small side instead, the join also pushes the cells
+/// of that side into the catalogue scan as a dynamic filter, which skips the row groups and rows
+/// no search cone touches. Swapping is invisible: every column reference is qualified and `*`
+/// was expanded by relation.
+fn expanded_first_in_join(out: &mut Select, slots: &mut [FactorSlot], keyed: FactorSlot, expanded: FactorSlot) {
+    if keyed.from_index != expanded.from_index || keyed.join_index.is_some() || expanded.join_index != Some(0) {
+        return;
+    }
+    let table = &mut out.from[keyed.from_index];
+    std::mem::swap(&mut table.relation, &mut table.joins[0].relation);
+    for slot in slots.iter_mut().filter(|s| s.from_index == keyed.from_index) {
+        slot.join_index = match slot.join_index {
+            None => Some(0),
+            Some(0) => None,
+            other => other,
+        };
+    }
+}
+
+/// The same for a cross-match between FROM items (`FROM keyed, expanded WHERE ...`, all joins
+/// inner): the item holding the expanded side goes first.
+fn expanded_first_in_from(out: &mut Select, slots: &mut [FactorSlot], keyed: FactorSlot, expanded: FactorSlot) {
+    let (a, b) = (keyed.from_index, expanded.from_index);
+    if b <= a {
+        return;
+    }
+    out.from.swap(a, b);
+    for slot in slots.iter_mut() {
+        if slot.from_index == a {
+            slot.from_index = b;
+        } else if slot.from_index == b {
+            slot.from_index = a;
+        }
+    }
 }
 
 fn placeholder() -> TableFactor {

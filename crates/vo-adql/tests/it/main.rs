@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod corpus;
+mod crossmatch;
 mod metadata;
 mod results;
 mod support;
