@@ -1,5 +1,7 @@
-//! Cone search latency on the demo catalogue, server-side through the library path
-//! ([`vo_cone::search::cone`], planned and executed by DataFusion, no HTTP and no encoding).
+//! Cone search latency on the demo catalogue, server-side (no HTTP and no encoding), on both
+//! library paths: [`vo_cone::search::cone`], planned and executed by DataFusion (what ADQL and
+//! multi-cone requests use), and [`vo_cone::scan::ConeScanner`], the fast path the SCS service
+//! answers single cones with.
 //!
 //! ```text
 //! cargo run -p vo-cone --example cone_latency -- [--rows N] [--dir DIR] [--queries Q] [--multi M]
@@ -26,6 +28,7 @@ use datafusion::physical_plan::metrics::MetricValue;
 use datafusion::physical_plan::{ExecutionPlan, collect};
 use datafusion::prelude::SessionContext;
 use vo_catalog::{CatalogStore, IngestOptions, Quiet, TableMeta, TableSpec, connect_metadata_db, demo};
+use vo_cone::scan::ConeScanner;
 use vo_cone::search::{Cone, Verbosity, columns_for, cone, multi_cone};
 
 type Error = Box<dyn std::error::Error>;
@@ -175,6 +178,36 @@ async fn measure_cones(
     })
 }
 
+/// The same cones through the fast path (row groups by statistics, pages by the page index).
+fn measure_fast_path(
+    store: &CatalogStore,
+    table: &TableMeta,
+    columns: &[String],
+    radius: f64,
+    at: &[(f64, f64)],
+) -> Result<Row, Error> {
+    let scanner = ConeScanner::default();
+    let mut latencies = Vec::with_capacity(at.len());
+    let (mut rows, mut read, mut total, mut decoded) = (0usize, 0usize, 0usize, 0usize);
+    for &(ra, dec) in at {
+        let started = Instant::now();
+        let (batch, stats) = scanner.cone_with_stats(store, table, Cone { ra, dec, radius }, Some(columns), None)?;
+        latencies.push(started.elapsed());
+        rows += batch.num_rows();
+        (read, total, decoded) = (read + stats.row_groups_read, total + stats.row_groups, decoded + stats.rows_decoded);
+    }
+    latencies.sort();
+    let n = at.len() as f64;
+    Ok(Row {
+        label: format!("cone {radius}°, fast path"),
+        queries: at.len(),
+        p50_ms: percentile(&latencies, 0.5),
+        p99_ms: percentile(&latencies, 0.99),
+        rows: rows as f64 / n,
+        scan: (read as f64 / n, total as f64 / n, decoded as f64 / n),
+    })
+}
+
 /// One multi-cone request of 1″ cones on stars, run a few times (its latency is per request).
 async fn measure_multi(
     ctx: &SessionContext,
@@ -230,6 +263,10 @@ async fn main() -> Result<(), Error> {
     let mut table_rows = Vec::new();
     for radius in [0.01, 0.1, 1.0] {
         table_rows.push(measure_cones(&ctx, &table, &columns, radius, &at).await?);
+    }
+    measure_fast_path(&store, &table, &columns, 0.1, &positions(20, 0xAB))?;
+    for radius in [0.01, 0.1, 1.0] {
+        table_rows.push(measure_fast_path(&store, &table, &columns, radius, &at)?);
     }
     table_rows.push(measure_multi(&ctx, &table, &columns, args.multi, args.rows).await?);
 

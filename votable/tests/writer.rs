@@ -147,3 +147,47 @@ fn metadata_document_reads_back_unchanged() {
     assert_eq!(read, doc_in, "{xml}");
     assert!(vo_votable::validate(xml.as_bytes()).is_empty(), "{:?}", vo_votable::validate(xml.as_bytes()));
 }
+
+/// The async writer streams through a 64 KiB pipe to a concurrent reader: the same bytes as the
+/// synchronous writer, and its buffer holds one batch's text, not the document.
+#[cfg(feature = "tokio")]
+#[test]
+fn async_writer_streams_the_same_document_through_a_small_pipe() {
+    use tokio::io::AsyncReadExt;
+    use vo_votable::writer::AsyncVotableWriter;
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    for serialization in [Serialization::TableData, Serialization::Binary2] {
+        let batches: Vec<RecordBatch> = (0..200).map(|k| batch(k * 2_000, 2_000)).collect();
+        let fields = vo_votable::convert::fields_for_batch(&batches[0]).unwrap();
+        let doc = vo_votable::writer::results_document(fields);
+        let mut sync = VotableWriter::new(Vec::new(), doc.clone(), serialization).unwrap();
+        for b in &batches {
+            sync.write_batch(b).unwrap();
+        }
+        let expected = sync.finish(&[Info::new("QUERY_STATUS", "OVERFLOW")]).unwrap();
+        let (received, largest_buffer) = runtime.block_on(async {
+            let (sink, mut source) = tokio::io::duplex(64 * 1024);
+            let reader = async move {
+                let mut received = Vec::new();
+                source.read_to_end(&mut received).await.unwrap();
+                received
+            };
+            let writer = async {
+                let mut writer = AsyncVotableWriter::new(sink, doc, serialization).await.unwrap();
+                let mut largest = 0;
+                for b in &batches {
+                    writer.write_batch(b).await.unwrap();
+                    largest = largest.max(writer.buffer_capacity());
+                }
+                assert_eq!(writer.rows_written(), 400_000);
+                drop(writer.finish(&[Info::new("QUERY_STATUS", "OVERFLOW")]).await.unwrap());
+                largest
+            };
+            let (received, largest) = tokio::join!(reader, writer);
+            (received, largest)
+        });
+        assert_eq!(received, expected, "{serialization:?}");
+        assert!(expected.len() > 10 * 1024 * 1024, "a document of {} bytes", expected.len());
+        assert!(largest_buffer < 2 * 1024 * 1024, "{serialization:?}: buffer of {largest_buffer} bytes");
+    }
+}

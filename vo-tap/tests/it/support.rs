@@ -100,6 +100,11 @@ impl Tap {
         Tap { service: Arc::new(service), _jobs: jobs }
     }
 
+    /// A service built by the test itself, with the directory holding its jobs.
+    pub fn from_service(service: Arc<TapService>, jobs: tempfile::TempDir) -> Tap {
+        Tap { service, _jobs: jobs }
+    }
+
     /// Sends a request and reads the whole answer.
     pub async fn call(&self, method: Method, resource: &str, params: Params, files: Vec<UploadedFile>) -> Reply {
         let mut request = DaliRequest::new(method, params, BASE);

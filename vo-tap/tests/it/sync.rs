@@ -2,10 +2,14 @@
 //! formats, and the DALI errors for bad queries and parameters.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use arrow_array::{Array, Int64Array};
+use vo_tap::TapService;
 
 use vo_catalog::demo;
 
-use crate::support::{Tap, mag, separation, stars};
+use crate::support::{Table, Tap, mag, separation, settings, stars};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cone_with_contains_equals_brute_force() {
@@ -274,4 +278,47 @@ async fn an_error_while_running_ends_the_document_with_error() {
     let trailing = table.trailing_status().expect("a trailing QUERY_STATUS");
     assert_eq!(trailing.value, "ERROR");
     assert!(trailing.content.as_deref().unwrap_or("").to_lowercase().contains("divide by zero"), "{trailing:?}");
+}
+
+/// Queries share a session with TAP_SCHEMA registered; a table ingested while the service runs
+/// must still become queryable (and listed in TAP_SCHEMA) once the engine has refreshed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_ingested_while_serving_is_queryable_after_a_refresh() {
+    use vo_catalog::{CatalogStore, IngestOptions, QueryEngine, Quiet, TableSpec, connect_metadata_db};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("metadata.db").display());
+    let ingest = |store: Arc<CatalogStore>, table: &'static str, rows: u64| async move {
+        let spec = TableSpec { table: table.into(), metadata: demo::metadata(), ..Default::default() };
+        vo_catalog::ingest(&store, vec![demo::source(rows, 1024)], &spec, &IngestOptions::default(), &Quiet)
+            .await
+            .unwrap();
+    };
+    let writer = Arc::new(
+        CatalogStore::open(dir.path().join("catalog"), connect_metadata_db(&url).await.unwrap()).await.unwrap(),
+    );
+    ingest(writer.clone(), "demo.early", 100).await;
+
+    let store = Arc::new(
+        CatalogStore::open(dir.path().join("catalog"), connect_metadata_db(&url).await.unwrap()).await.unwrap(),
+    );
+    let setup: vo_catalog::SessionSetup = Arc::new(vo_adql::register_udfs);
+    let engine =
+        QueryEngine::start_with_setup(store, 2, vo_catalog::default_session_config(), Some(setup)).await.unwrap();
+    let jobs = tempfile::tempdir().unwrap();
+    let jobs_pool =
+        vo_uws::connect_pool(&format!("sqlite://{}?mode=rwc", jobs.path().join("jobs.db").display()), 2).await.unwrap();
+    let uws = vo_uws::UwsConfig { workers: 1, ..Default::default() };
+    let service = TapService::new(engine.clone(), settings(), jobs_pool, jobs.path().join("jobs"), uws).await.unwrap();
+    let tap = Tap::from_service(Arc::new(service), jobs);
+
+    let count = |table: &Table| table.batches[0].column(0).as_any().downcast_ref::<Int64Array>().unwrap().value(0);
+    assert_eq!(count(&tap.rows("SELECT COUNT(*) FROM demo.early", &[]).await), 100);
+    tap.sync("SELECT COUNT(*) FROM demo.late", &[]).await.assert_error(400, "late");
+
+    ingest(writer, "demo.late", 250).await;
+    assert!(engine.refresh().await.unwrap(), "the store saw the new table");
+    assert_eq!(count(&tap.rows("SELECT COUNT(*) FROM demo.late", &[]).await), 250);
+    assert_eq!(count(&tap.rows("SELECT COUNT(*) FROM demo.early", &[]).await), 100);
+    let listed = tap.rows("SELECT COUNT(*) FROM TAP_SCHEMA.tables WHERE table_name = 'demo.late'", &[]).await;
+    assert_eq!(count(&listed), 1);
 }

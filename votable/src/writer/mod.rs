@@ -24,6 +24,8 @@
 //! assert!(xml.contains("</TABLE>\n    <INFO name=\"QUERY_STATUS\" value=\"OVERFLOW\"/>\n  </RESOURCE>"));
 //! ```
 
+#[cfg(feature = "tokio")]
+mod async_sink;
 mod binary;
 mod conform;
 mod fixed_rows;
@@ -44,6 +46,8 @@ use crate::layout::CellLayout;
 use crate::model::{Field, Info, Resource, Table, VoTable};
 use crate::xml_out::{DataSlot, write_document, write_infos};
 
+#[cfg(feature = "tokio")]
+pub use async_sink::AsyncVotableWriter;
 pub use rows::Value;
 use view::ColumnView;
 pub(crate) use view::strings_have_non_ascii;
