@@ -105,6 +105,11 @@ pub struct IngestReport {
 }
 
 /// Loads `sources` (all with the same columns) into the table `spec.table`.
+///
+/// Reading and writing are blocking work done in place (`tokio::task::block_in_place`), so this
+/// must run on a multi-threaded tokio runtime; on a current-thread runtime (actix-web's, or
+/// `#[tokio::test]` without `flavor = "multi_thread"`) it panics. Spawn it on a multi-threaded
+/// runtime from there.
 pub async fn ingest(
     store: &CatalogStore,
     sources: Vec<Box<dyn BatchSource>>,
