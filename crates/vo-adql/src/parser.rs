@@ -4,8 +4,9 @@
 use std::fmt;
 
 use sqlparser::ast::{Statement, Visit};
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::dialect::AdqlDialect;
 use crate::error::{AdqlError, ErrorKind, Position, Result};
@@ -16,6 +17,14 @@ pub const MAX_QUERY_BYTES: usize = 1 << 20;
 
 /// Deepest nesting of expressions and subqueries accepted (sqlparser's recursion limit).
 pub const MAX_NESTING: usize = 120;
+
+/// Largest product of the lengths of the runs of `(` that open after FROM, JOIN or a comma.
+///
+/// sqlparser reads `(` in a FROM clause by trying a subquery first and, when that fails, a
+/// parenthesised join, so a failing query costs the product of those runs' lengths over the
+/// nesting levels: 350 bytes of `FROM ((((((((SELECT ra FROM ((((((((…` took 7 s of CPU (found by
+/// the fuzzer). Real queries have runs of one or two; 4,096 is a few milliseconds of parsing.
+pub const MAX_TABLE_PARENTHESES: u64 = 4_096;
 
 /// A syntactically valid ADQL query. `Display` gives the normalised ADQL text.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +69,7 @@ pub fn parse(text: &str) -> Result<Query> {
     if tokens.iter().all(|t| matches!(t.token, Token::Whitespace(_) | Token::EOF)) {
         return Err(AdqlError::syntax(Position::UNKNOWN, "the query is empty").with_help("write a SELECT statement"));
     }
+    check_table_parentheses(&tokens)?;
     let parsed = Parser::new(&dialect).with_recursion_limit(MAX_NESTING).with_tokens_with_locations(tokens);
     let mut parser = parsed;
     let statements = parser.parse_statements().map_err(|error| match error {
@@ -86,6 +96,34 @@ pub fn parse(text: &str) -> Result<Query> {
         return Err(error);
     }
     Ok(Query { ast: statement })
+}
+
+/// Refuses queries whose runs of `(` after FROM, JOIN or a comma would make parsing exponential
+/// (see [`MAX_TABLE_PARENTHESES`]).
+fn check_table_parentheses(tokens: &[TokenWithSpan]) -> Result<()> {
+    let significant: Vec<&TokenWithSpan> = tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    let mut product: u64 = 1;
+    for (index, token) in significant.iter().enumerate() {
+        let opens_tables = match &token.token {
+            Token::Word(word) => matches!(word.keyword, Keyword::FROM | Keyword::JOIN),
+            Token::Comma => true,
+            _ => false,
+        };
+        if !opens_tables {
+            continue;
+        }
+        let run = significant[index + 1..].iter().take_while(|t| t.token == Token::LParen).count() as u64;
+        product = product.saturating_mul(run.max(1));
+        if product > MAX_TABLE_PARENTHESES {
+            return Err(AdqlError::new(
+                ErrorKind::Limit,
+                Position::from(significant[index + 1].span),
+                "too many nested parentheses around tables and subqueries".to_string(),
+            )
+            .with_help("remove the parentheses that group nothing"));
+        }
+    }
+    Ok(())
 }
 
 fn single_query(statements: Vec<Statement>) -> Result<sqlparser::ast::Query> {

@@ -144,3 +144,26 @@ fn random_garbage_never_panics() {
         let _ = vo_adql::check(&query.join(" "), Some(&catalog));
     }
 }
+
+/// Found by the fuzzer: parsing this took 7 s of CPU (sqlparser backtracks over every `(` of a
+/// FROM clause, and the attempts multiply across nesting levels). Now a quick limit error.
+#[test]
+fn parentheses_that_make_parsing_exponential_are_refused() {
+    let found = " (SELECT ra FROM demo.stars WHERE 1 = CO((SELECT ra FROM(( (((((((((((((((SELECT ra FROM(( \
+                 ((((((((((((SELECT ra FROM demo.stars WHERE 1 = CO((SELECT ra FROM(( (((((((((((((((SELECT ra FROM(( \
+                 ((((((((((((((((((((((SELECT ra FROM(( ((((((((((((((((((((SELECT rRSELEL-0, 15,(((( 4((((((SELECT ra FROM(( \
+                 (((((((((((((((((0(((SELECT rRSELEL-0, )15, 4)0))";
+    let error = check(found);
+    assert_eq!(error.kind, ErrorKind::Limit, "{error}");
+    assert!(error.message.contains("parentheses"), "{error}");
+    let levels: String = (0..8).map(|_| "SELECT ra FROM ((((((((").collect();
+    assert_eq!(check(&format!("{levels}SELECT x")).kind, ErrorKind::Limit);
+    // What real queries do with parentheses in FROM stays legal.
+    for query in [
+        "SELECT a.ra FROM ((demo.stars AS a JOIN demo.stars AS b ON a.source_id = b.source_id)) ",
+        "SELECT s.ra FROM (SELECT ra, dec FROM demo.stars) AS s, (SELECT ra FROM demo.stars) AS t",
+        "SELECT ra, ((dec)), ((ra + dec) * 2) FROM demo.stars WHERE ra IN ((1), (2), (3))",
+    ] {
+        vo_adql::check(query, Some(&support::catalog())).expect(query);
+    }
+}
