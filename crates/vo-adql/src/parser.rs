@@ -69,6 +69,7 @@ pub fn parse(text: &str) -> Result<Query> {
     if tokens.iter().all(|t| matches!(t.token, Token::Whitespace(_) | Token::EOF)) {
         return Err(AdqlError::syntax(Position::UNKNOWN, "the query is empty").with_help("write a SELECT statement"));
     }
+    reject_brackets(&tokens)?;
     check_table_parentheses(&tokens)?;
     let parsed = Parser::new(&dialect).with_recursion_limit(MAX_NESTING).with_tokens_with_locations(tokens);
     let mut parser = parsed;
@@ -96,6 +97,19 @@ pub fn parse(text: &str) -> Result<Query> {
         return Err(error);
     }
     Ok(Query { ast: statement })
+}
+
+/// ADQL has no `[` or `]` (no arrays, no subscripts, no bracket-quoted names). Refused before
+/// parsing: sqlparser's attempts to read them as array expressions backtrack, and a fuzzed 500
+/// bytes of `[[[[a.b[[[[…` took over a second to reject.
+fn reject_brackets(tokens: &[TokenWithSpan]) -> Result<()> {
+    match tokens.iter().find(|t| matches!(t.token, Token::LBracket | Token::RBracket)) {
+        Some(bracket) => {
+            Err(AdqlError::syntax(Position::from(bracket.span), format!("'{}' is not part of ADQL", bracket.token))
+                .with_help("ADQL has no arrays or subscripts; delimited identifiers use double quotes: \"name\""))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Refuses queries whose runs of `(` after FROM, JOIN or a comma would make parsing exponential

@@ -167,3 +167,16 @@ fn parentheses_that_make_parsing_exponential_are_refused() {
         vo_adql::check(query, Some(&support::catalog())).expect(query);
     }
 }
+
+/// Also found by the fuzzer: runs of `[` (not ADQL at all) made sqlparser backtrack for over a
+/// second. Now a syntax error at the first bracket.
+#[test]
+fn brackets_are_refused_at_once() {
+    let found = format!("SELECT [[[$[[[[[[[[[[mo.measumo.me{}", "[[[[[[[[mo.measumo[[[[[O[mo.measumo.me".repeat(12));
+    let error = check(&found);
+    assert_eq!(error.kind, ErrorKind::Syntax, "{error}");
+    assert_eq!((error.line, error.column), (1, 8), "{error}");
+    assert!(check("SELECT ra[1] FROM demo.stars").message.contains("not part of ADQL"));
+    // Inside strings and delimited identifiers brackets are text.
+    vo_adql::check("SELECT ra FROM demo.stars WHERE 'a[1]' = 'a[1]'", Some(&support::catalog())).expect("string");
+}
