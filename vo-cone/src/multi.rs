@@ -250,28 +250,7 @@ pub fn prefilter_ranges(mut cells: Vec<u64>, shift: u32, index_order: u8, max: u
     if covered as f64 > PREFILTER_MAX_SKY_FRACTION * sky as f64 {
         return None;
     }
-    Some(coarsen(ranges, max.max(1)))
-}
-
-/// Merges neighbouring ranges across the smallest gaps until at most `max` remain: a superset of
-/// the input, as loose as it must be and no looser.
-fn coarsen(ranges: Vec<Range<u64>>, max: usize) -> Vec<Range<u64>> {
-    if ranges.len() <= max {
-        return ranges;
-    }
-    // Gap i lies between ranges i and i+1; the max-1 widest gaps stay open.
-    let mut gaps: Vec<(u64, usize)> = ranges.windows(2).enumerate().map(|(i, w)| (w[1].start - w[0].end, i)).collect();
-    gaps.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut open: Vec<usize> = gaps[..max - 1].iter().map(|g| g.1).collect();
-    open.sort_unstable();
-    let mut out = Vec::with_capacity(max);
-    let mut start = ranges[0].start;
-    for i in open {
-        out.push(start..ranges[i].end);
-        start = ranges[i + 1].start;
-    }
-    out.push(start..ranges[ranges.len() - 1].end);
-    out
+    Some(vo_adql::coarsen_ranges(ranges, max))
 }
 
 #[cfg(test)]
@@ -290,9 +269,9 @@ mod tests {
     #[test]
     fn coarsening_closes_the_smallest_gaps() {
         let ranges = vec![0..2, 3..4, 10..12, 13..15, 40..41];
-        assert_eq!(coarsen(ranges.clone(), 10), ranges);
-        assert_eq!(coarsen(ranges.clone(), 3), vec![0..4, 10..15, 40..41]);
-        assert_eq!(coarsen(ranges, 1), vec![0..41]);
+        assert_eq!(vo_adql::coarsen_ranges(ranges.clone(), 10), ranges);
+        assert_eq!(vo_adql::coarsen_ranges(ranges.clone(), 3), vec![0..4, 10..15, 40..41]);
+        assert_eq!(vo_adql::coarsen_ranges(ranges, 1), vec![0..41]);
     }
 
     #[test]
