@@ -18,6 +18,8 @@
 //!
 //! Run: `cargo bench -p vo-adql --bench planning` (the bench profile: optimised, as released).
 
+mod common;
+
 use std::sync::Arc;
 
 use arrow_array::{Float64Array, Int64Array, RecordBatch};
@@ -26,7 +28,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use datafusion::catalog::MemorySchemaProvider;
 use datafusion::datasource::MemTable;
 use datafusion::physical_plan::collect;
-use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext, col};
+use datafusion::prelude::{ParquetReadOptions, SessionContext, col};
 use rand::{Rng, SeedableRng};
 use vo_adql::{AdqlCatalog, AdqlEngine, ColumnInfo, MemoryCatalog, PositionIndex, TableInfo};
 
@@ -93,17 +95,6 @@ fn empty_session(catalog: &MemoryCatalog) -> SessionContext {
     ctx
 }
 
-/// The services' session options (vo-catalog's `default_session_config`).
-fn service_config() -> SessionConfig {
-    let mut config = SessionConfig::new().with_information_schema(false);
-    let parquet = &mut config.options_mut().execution.parquet;
-    parquet.pushdown_filters = true;
-    parquet.reorder_filters = true;
-    parquet.enable_page_index = true;
-    parquet.pruning = true;
-    config
-}
-
 /// `gaia.source` as a HEALPix-sorted Parquet file of `rows` uniform positions (fixed seed).
 fn write_source(path: &std::path::Path, table: &TableInfo, rows: usize) {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
@@ -144,7 +135,7 @@ fn write_source(path: &std::path::Path, table: &TableInfo, rows: usize) {
 }
 
 async fn parquet_session(catalog: &MemoryCatalog, dir: &std::path::Path) -> SessionContext {
-    let ctx = SessionContext::new_with_config(service_config());
+    let ctx = SessionContext::new_with_config(common::service_config());
     vo_adql::register_udfs(&ctx);
     let table = catalog.table(Some("gaia"), "source").expect("gaia.source");
     let path = dir.join("source.parquet");
@@ -205,7 +196,7 @@ fn planning(c: &mut Criterion) {
     });
     group.bench_function("session", |b| {
         b.iter(|| {
-            let session = SessionContext::new_with_config_rt(service_config(), ctx.runtime_env());
+            let session = SessionContext::new_with_config_rt(common::service_config(), ctx.runtime_env());
             vo_adql::register_udfs(&session);
             session
         })

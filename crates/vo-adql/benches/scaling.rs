@@ -6,6 +6,8 @@
 //!
 //! Run: `cargo bench -p vo-adql --bench scaling`
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -14,7 +16,7 @@ use arrow_schema::{DataType, Field, Schema};
 use datafusion::catalog::MemorySchemaProvider;
 use datafusion::datasource::MemTable;
 use datafusion::physical_plan::{ExecutionPlan, collect};
-use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext, col};
+use datafusion::prelude::{ParquetReadOptions, SessionContext, col};
 use rand::{Rng, SeedableRng};
 use vo_adql::{AdqlEngine, ColumnInfo, MemoryCatalog, PositionIndex, TableInfo};
 
@@ -137,7 +139,7 @@ async fn run(rows: usize) {
     let start = Instant::now();
     write_table(&path, rows, 42);
     println!("\n== {rows} rows (generated in {:.1} s) ==", start.elapsed().as_secs_f64());
-    let ctx = SessionContext::new_with_config(service_config());
+    let ctx = SessionContext::new_with_config(common::service_config());
     vo_adql::register_udfs(&ctx);
     let default = ctx.catalog("datafusion").expect("catalog");
     default.register_schema("bench", Arc::new(MemorySchemaProvider::new())).expect("schema");
@@ -208,18 +210,6 @@ async fn run(rows: usize) {
         )
         .await;
     }
-}
-
-/// The services' session options (vo-catalog's `default_session_config`): filters pushed into the
-/// scan, page index.
-fn service_config() -> SessionConfig {
-    let mut config = SessionConfig::new().with_information_schema(false);
-    let parquet = &mut config.options_mut().execution.parquet;
-    parquet.pushdown_filters = true;
-    parquet.reorder_filters = true;
-    parquet.enable_page_index = true;
-    parquet.pruning = true;
-    config
 }
 
 /// `TAP_UPLOAD.mine`: 10,000 positions of `bench.big` (as bench_more.py uploads catalogue
