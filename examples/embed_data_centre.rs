@@ -37,22 +37,15 @@ fn main() -> Result<(), Error> {
 }
 
 async fn run(serve_forever: bool, jobs_runtime: tokio::runtime::Handle) -> Result<(), Error> {
-    // 1. The catalogue store, in a temporary directory (use a permanent one in production). Ingest
-    //    does blocking file work in place and needs a multi-threaded runtime: the jobs' one.
+    // 1. The catalogue store, in a temporary directory (use a permanent one in production).
     let dir = tempfile::tempdir()?;
     let metadata_url = format!("sqlite://{}?mode=rwc", dir.path().join("metadata.db").display());
-    let catalogue = dir.path().join("catalog");
-    let (store, pool) = jobs_runtime
-        .spawn(async move {
-            let pool = connect_metadata_db(&metadata_url).await?;
-            let store = Arc::new(CatalogStore::open(catalogue, pool.clone()).await?);
-            let spec = TableSpec { table: "my.stars".into(), metadata: demo::metadata(), ..Default::default() };
-            let source = vec![demo::source(20_000, 4_096)];
-            let report = vo_catalog::ingest(&store, source, &spec, &IngestOptions::default(), &Quiet).await?;
-            println!("ingested my.stars: {} rows", report.rows);
-            Ok::<_, vo_catalog::CatalogError>((store, pool))
-        })
-        .await??;
+    let pool = connect_metadata_db(&metadata_url).await?;
+    let store = Arc::new(CatalogStore::open(dir.path().join("catalog"), pool.clone()).await?);
+    let spec = TableSpec { table: "my.stars".into(), metadata: demo::metadata(), ..Default::default() };
+    let source = vec![demo::source(20_000, 4_096)];
+    let report = vo_catalog::ingest(&store, source, &spec, &IngestOptions::default(), &Quiet).await?;
+    println!("ingested my.stars: {} rows", report.rows);
 
     // 2. The query engine, with ADQL's geometry functions in every session.
     let setup: vo_catalog::SessionSetup = Arc::new(vo_adql::register_udfs);

@@ -106,10 +106,10 @@ pub struct IngestReport {
 
 /// Loads `sources` (all with the same columns) into the table `spec.table`.
 ///
-/// Reading and writing are blocking work done in place (`tokio::task::block_in_place`), so this
-/// must run on a multi-threaded tokio runtime; on a current-thread runtime (actix-web's, or
-/// `#[tokio::test]` without `flavor = "multi_thread"`) it panics. Spawn it on a multi-threaded
-/// runtime from there.
+/// Reading and writing are blocking work. On a multi-threaded tokio runtime it is done in place
+/// (`tokio::task::block_in_place`), so the runtime's other tasks keep running; on a
+/// current-thread runtime (actix-web's, or a plain `#[tokio::test]`) it simply blocks that
+/// thread for the duration of the load.
 pub async fn ingest(
     store: &CatalogStore,
     sources: Vec<Box<dyn BatchSource>>,
@@ -368,7 +368,7 @@ async fn write_staged(
     let out = out.to_path_buf();
     let props = writer_properties(&schema, final_options, None);
     // Reading and encoding are CPU-bound and synchronous: keep them off the async workers. The
-    // observer is borrowed, so run the loop in place inside `block_in_place` when possible.
+    // observer is borrowed, so run the loop in place (see `blocking`) rather than spawn it.
     let run = move || -> Result<u64> {
         let file = File::create(&out).map_err(|e| CatalogError::io(&out, e))?;
         let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
@@ -399,7 +399,17 @@ async fn write_staged(
         writer.close()?;
         Ok(rows)
     };
-    tokio::task::block_in_place(run)
+    blocking(run)
+}
+
+/// Runs blocking work from async code: through `block_in_place` on a multi-threaded runtime
+/// (which would otherwise stall one of its workers), inline on a current-thread runtime (where
+/// `block_in_place` panics; the caller chose one thread, so the load holds it until done).
+fn blocking<R>(work: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
 }
 
 /// Casts a batch's columns to the stored types and appends `_healpix` when positional.
@@ -492,7 +502,7 @@ async fn sort_into_final(unsorted: &Path, dir: &Path, schema: &SchemaRef, option
         let batch = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())?;
         let index = batch.column(healpix_idx).as_any().downcast_ref::<Int64Array>().expect("_healpix is Int64");
         coverage.push_sorted(index);
-        tokio::task::block_in_place(|| writer.write(&batch))?;
+        blocking(|| writer.write(&batch))?;
     }
     writer.close()?;
     let _ = std::fs::remove_dir_all(&spill_dir);

@@ -50,6 +50,20 @@ async fn ingest_sorts_by_healpix_and_survives_reopen() {
     assert_eq!(n, want);
 }
 
+// actix-web handlers and plain `#[tokio::test]`s run on a current-thread runtime, where
+// `block_in_place` would panic.
+#[tokio::test]
+async fn ingest_runs_on_a_current_thread_runtime() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = open_store(tmp.path()).await;
+    let spec = TableSpec { table: "demo.stars".into(), metadata: demo::metadata(), ..Default::default() };
+    let report = vo_catalog::ingest(&store, vec![demo::source(5_000, 1_000)], &spec, &IngestOptions::default(), &Quiet)
+        .await
+        .unwrap();
+    assert_eq!(report.rows, 5_000);
+    assert_eq!(store.table("demo.stars").unwrap().nrows, 5_000);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_replacement_leaves_the_table_as_it_was() {
     let tmp = tempfile::tempdir().unwrap();
