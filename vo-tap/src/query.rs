@@ -41,7 +41,7 @@ impl Default for TapSettings {
             maxrec_hard: 50_000_000,
             sync_timeout: Duration::from_secs(600),
             default_votable: FormatKind::VotableBinary2,
-            upload_limits: UploadLimits { max_bytes: 100 * 1024 * 1024, max_tables: 10 },
+            upload_limits: UploadLimits::default(),
             execution_duration: 3600,
             max_execution_duration: 86_400,
             retention: 7 * 86_400,

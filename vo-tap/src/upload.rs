@@ -4,7 +4,14 @@
 //! `https://` URLs are refused with a clear error while [`HTTPS_UPLOADS`] is false: the
 //! workspace builds reqwest without a TLS backend, and the capabilities advertise only the
 //! methods of [`upload_methods`].
+//!
+//! An upload URL makes the server fetch from wherever the client says, so by default it fetches
+//! only from public addresses: a URL whose host is, or resolves to, a loopback, private or
+//! link-local address is refused (else anyone could make the server read services only it can
+//! reach, such as a cloud metadata endpoint). The check is made again at every redirect, and the
+//! connection goes to the addresses that were checked, not to a second DNS answer.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use arrow_array::RecordBatch;
@@ -44,6 +51,15 @@ pub struct Upload {
 pub struct UploadLimits {
     pub max_bytes: u64,
     pub max_tables: usize,
+    /// Whether `http://` upload URLs may point at loopback, private or link-local addresses
+    /// (off by default; see the module docs).
+    pub private_hosts: bool,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        UploadLimits { max_bytes: 100 * 1024 * 1024, max_tables: 10, private_hosts: false }
+    }
 }
 
 /// Reads every table the request's UPLOAD parameters name. `files` are the request's inline parts.
@@ -77,8 +93,8 @@ pub async fn read_uploads(
                 })?;
                 file.data.clone()
             }
-            "http" => fetch(uri, limits.max_bytes).await?,
-            "https" if HTTPS_UPLOADS => fetch(uri, limits.max_bytes).await?,
+            "http" => fetch(uri, &limits).await?,
+            "https" if HTTPS_UPLOADS => fetch(uri, &limits).await?,
             "https" => {
                 return Err(DaliError::usage(format!(
                     "UPLOAD {name}: https uploads are not supported by this server; use an http:// URL, \
@@ -115,16 +131,70 @@ fn check_table_name(name: &str) -> Result<(), DaliError> {
     }
 }
 
-async fn fetch(url: &str, max_bytes: u64) -> Result<bytes::Bytes, DaliError> {
-    let client = reqwest::Client::builder()
+/// Redirects followed from an upload URL before giving up.
+const MAX_REDIRECTS: usize = 5;
+
+async fn fetch(url: &str, limits: &UploadLimits) -> Result<bytes::Bytes, DaliError> {
+    let mut current =
+        reqwest::Url::parse(url).map_err(|e| DaliError::usage(format!("UPLOAD URL {url} is not a valid URL: {e}")))?;
+    for _ in 0..=MAX_REDIRECTS {
+        let response = request(&current, limits.private_hosts).await?;
+        if !response.status().is_redirection() {
+            return read_body(response, url, limits.max_bytes).await;
+        }
+        let location =
+            response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).ok_or_else(|| {
+                DaliError::usage(format!("fetching upload {url} gave HTTP {} without a Location", response.status()))
+            })?;
+        current = current
+            .join(location)
+            .map_err(|e| DaliError::usage(format!("upload {url} redirects to a bad URL '{location}': {e}")))?;
+        let allowed = current.scheme() == "http" || (HTTPS_UPLOADS && current.scheme() == "https");
+        if !allowed {
+            return Err(DaliError::usage(format!(
+                "upload {url} redirects to {current}, which this server does not fetch"
+            )));
+        }
+    }
+    Err(DaliError::usage(format!("upload {url}: more than {MAX_REDIRECTS} redirects")))
+}
+
+/// One GET of `url`, without following redirects, connecting only to addresses that passed
+/// [`is_public`] unless `private_hosts`.
+async fn request(url: &reqwest::Url, private_hosts: bool) -> Result<reqwest::Response, DaliError> {
+    let host = url.host_str().ok_or_else(|| DaliError::usage(format!("UPLOAD URL {url} has no host")))?;
+    let port = url.port_or_known_default().unwrap_or(80);
+    let mut client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(60))
-        .build()
-        .map_err(|e| DaliError::internal(format!("cannot make an HTTP client: {e}")))?;
-    let response = client
-        .get(url)
+        .redirect(reqwest::redirect::Policy::none());
+    let addresses: Vec<SocketAddr> = match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => {
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+                .await
+                .map_err(|e| DaliError::usage(format!("cannot fetch upload {url}: cannot resolve {host}: {e}")))?
+                .collect();
+            // Connect to exactly these, so that a second DNS answer cannot differ from the one checked.
+            client = client.resolve_to_addrs(host, &found);
+            found
+        }
+    };
+    if !private_hosts && let Some(address) = addresses.iter().find(|a| !is_public(a.ip())) {
+        return Err(DaliError::usage(format!(
+            "UPLOAD URL {url}: {host} is {}, a loopback, private or link-local address, from which this server \
+             does not fetch uploads; send the table inline (a multipart POST with UPLOAD=name,param:part)",
+            address.ip()
+        )));
+    }
+    let client = client.build().map_err(|e| DaliError::internal(format!("cannot make an HTTP client: {e}")))?;
+    client
+        .get(url.clone())
         .send()
         .await
-        .map_err(|e| DaliError::usage(format!("cannot fetch upload {url}: {}", error_chain(&e))))?;
+        .map_err(|e| DaliError::usage(format!("cannot fetch upload {url}: {}", error_chain(&e))))
+}
+
+async fn read_body(response: reqwest::Response, url: &str, max_bytes: u64) -> Result<bytes::Bytes, DaliError> {
     if !response.status().is_success() {
         return Err(DaliError::usage(format!("fetching upload {url} gave HTTP {}", response.status())));
     }
@@ -144,6 +214,37 @@ async fn fetch(url: &str, max_bytes: u64) -> Result<bytes::Bytes, DaliError> {
         }
     }
     Ok(body.into())
+}
+
+/// Whether an address is on the public internet: not loopback, private (RFC 1918, RFC 4193),
+/// link-local, shared (RFC 6598), unspecified, multicast or reserved. IPv4-mapped IPv6
+/// addresses are judged as the IPv4 address they carry.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || v6.is_unique_local()
+                    || v6.is_unicast_link_local())
+            }
+        },
+    }
 }
 
 /// An error with its causes: reqwest's own message ("error sending request") says nothing of
@@ -256,6 +357,32 @@ mod tests {
         assert!(check_table_name("mine_2").is_ok());
         for bad in ["2mine", "my-table", "", "select", "naïve"] {
             assert!(check_table_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_public_addresses_are_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["193.48.0.1", "8.8.8.8", "100.128.0.1", "2001:4860::8888", "::ffff:130.79.128.5"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }
 }

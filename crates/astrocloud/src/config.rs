@@ -56,6 +56,8 @@ pub struct TapConfig {
     pub default_votable: String,
     /// Largest upload, bytes.
     pub upload_limit_bytes: u64,
+    /// Whether `UPLOAD=name,http://…` may fetch from loopback, private or link-local addresses.
+    pub upload_private_hosts: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,6 +132,7 @@ impl Default for TapConfig {
             sync_timeout_s: 600,
             default_votable: "votable/b2".into(),
             upload_limit_bytes: 100 * 1024 * 1024,
+            upload_private_hosts: false,
         }
     }
 }

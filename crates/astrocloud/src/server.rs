@@ -81,7 +81,11 @@ async fn start_services(config: &Config, data: &DataDir, engine: Arc<QueryEngine
         maxrec_hard: config.tap.maxrec_hard,
         sync_timeout: Duration::from_secs(config.tap.sync_timeout_s),
         default_votable,
-        upload_limits: UploadLimits { max_bytes: config.tap.upload_limit_bytes, max_tables: 10 },
+        upload_limits: UploadLimits {
+            max_bytes: config.tap.upload_limit_bytes,
+            max_tables: 10,
+            private_hosts: config.tap.upload_private_hosts,
+        },
         execution_duration: config.uws.execution_duration_s,
         max_execution_duration: config.uws.max_execution_duration_s,
         retention: config.uws.retention_s,

@@ -71,7 +71,9 @@ pub fn separation(ra1: f64, dec1: f64, ra2: f64, dec2: f64) -> f64 {
 
 /// Settings small enough for tests to reach the limits.
 pub fn settings() -> TapSettings {
-    TapSettings { maxrec_default: 50_000, ..TapSettings::default() }
+    // The tests' upload URLs are on this machine's loopback.
+    let upload_limits = vo_tap::UploadLimits { private_hosts: true, ..Default::default() };
+    TapSettings { maxrec_default: 50_000, upload_limits, ..TapSettings::default() }
 }
 
 /// A TAP service over the test catalogue, with a job list of its own.

@@ -116,10 +116,65 @@ async fn upload_by_http_url_equals_inline() {
     reply.assert_error(400, "HTTP 404");
 }
 
+fn redirect(location: &str) -> Vec<u8> {
+    format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_urls_follow_redirects_within_limits() {
+    let tap = Tap::start().await;
+    let (votable, rows) = positions_upload();
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let query = "SELECT * FROM TAP_UPLOAD.mine";
+
+    let target = http_server(vec![http_response("200 OK", votable.as_bytes())]).await;
+    let hop = http_server(vec![redirect(&format!("{target}/list.vot"))]).await;
+    let reply = tap.with_upload(query, &format!("mine,{hop}/old.vot"), Vec::new()).await;
+    assert_eq!(reply.votable().ints("id"), ids);
+
+    let relative = http_server(vec![redirect("/new.vot"), http_response("200 OK", votable.as_bytes())]).await;
+    let reply = tap.with_upload(query, &format!("mine,{relative}/old.vot"), Vec::new()).await;
+    assert_eq!(reply.votable().ints("id"), ids);
+
+    let elsewhere = http_server(vec![redirect("ftp://example.org/t.vot")]).await;
+    tap.with_upload(query, &format!("mine,{elsewhere}/t.vot"), Vec::new())
+        .await
+        .assert_error(400, "which this server does not fetch");
+    let looping = http_server(vec![redirect("/again"); 6]).await;
+    tap.with_upload(query, &format!("mine,{looping}/t.vot"), Vec::new())
+        .await
+        .assert_error(400, "more than 5 redirects");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_urls_on_private_addresses_are_refused_by_default() {
+    let settings = vo_tap::TapSettings { upload_limits: vo_tap::UploadLimits::default(), ..crate::support::settings() };
+    let tap = Tap::with_settings(settings).await;
+    // Something listens, so a refusal cannot be a failed connection; it must never be connected to.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let urls = [
+        format!("http://127.0.0.1:{port}/t.vot"),
+        format!("http://localhost:{port}/t.vot"),
+        format!("http://[::ffff:127.0.0.1]:{port}/t.vot"),
+        format!("http://[::1]:{port}/t.vot"),
+        "http://169.254.169.254/latest/meta-data/".to_string(),
+        "http://10.0.0.1/t.vot".to_string(),
+        "http://192.168.1.1:8080/t.vot".to_string(),
+    ];
+    for url in urls {
+        let reply = tap.with_upload("SELECT * FROM TAP_UPLOAD.mine", &format!("mine,{url}"), Vec::new()).await;
+        let message = reply.assert_error(400, "a loopback, private or link-local address");
+        assert!(message.contains("send the table inline"), "says what to do instead: {message}");
+    }
+    assert!(listener.accept().is_err(), "the refused URLs were never fetched");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_uploads_are_refused_with_clear_errors() {
     let settings = vo_tap::TapSettings {
-        upload_limits: vo_tap::UploadLimits { max_bytes: 4096, max_tables: 2 },
+        upload_limits: vo_tap::UploadLimits { max_bytes: 4096, max_tables: 2, private_hosts: true },
         ..crate::support::settings()
     };
     let tap = Tap::with_settings(settings).await;
