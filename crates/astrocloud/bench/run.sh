@@ -37,17 +37,11 @@ echo "== ingest $ROWS rows (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
 tail -3 "$OUT/ingest.log"
 grep -E "Elapsed|Maximum resident" "$OUT/ingest.time"
 
-log="$OUT/server.log"
-ASTROCLOUD_LOG=warn "$bin" --data-dir "$data" serve --bind 127.0.0.1:0 >"$log" 2>&1 &
-pid=$!
+source "$here/lib.sh"
+start_server "$bin" "$data" "$OUT/server.log"
+pid=$SERVER_PID
+url=$SERVER_URL
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 1 200); do
-  url=$(sed -n 's/^listening \(http:[^ ]*\)$/\1/p' "$log" | head -1)
-  [[ -n "$url" ]] && break
-  sleep 0.2
-done
-[[ -n "$url" ]] || { cat "$log"; exit 1; }
 echo "== astrocloud at $url (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
 "$PY" "$here/bench.py" --base "$url" --tap /tap --scs /scs/anchor.stars --table anchor.stars \
   --reps "$REPS" --out "$OUT/results.json" | tee "$OUT/bench.log"

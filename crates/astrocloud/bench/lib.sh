@@ -1,0 +1,19 @@
+# Shell helpers shared by the benchmark scripts (sourced, not run).
+
+# start_server BINARY DATA_DIR LOG: starts `astrocloud serve` on an ephemeral loopback port in the
+# background, waits until it listens, and sets SERVER_PID and SERVER_URL. Stopping it is the
+# caller's job (kill "$SERVER_PID").
+start_server() {
+  local bin="$1" data="$2" log="$3"
+  ASTROCLOUD_LOG=warn "$bin" --data-dir "$data" serve --bind 127.0.0.1:0 >"$log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_URL=""
+  for _ in $(seq 1 200); do
+    SERVER_URL=$(sed -n 's/^listening \(http:[^ ]*\)$/\1/p' "$log" | head -1)
+    [[ -n "$SERVER_URL" ]] && return 0
+    sleep 0.2
+  done
+  kill "$SERVER_PID" 2>/dev/null
+  cat "$log" >&2
+  return 1
+}
