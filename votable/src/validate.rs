@@ -58,23 +58,32 @@ impl fmt::Display for Problem {
 
 /// Reads the whole document and returns its problems (empty for a clean document).
 ///
-/// Reading stops at the first error in the XML or the data, since the position in the stream is
-/// unknown afterwards; metadata checks run on whatever was parsed.
+/// Every bad TABLEDATA value is reported (the first 100 with their positions, then a count),
+/// and so is every row with the wrong number of cells. Reading stops at the first error in the
+/// XML or in binary data, since the position in the stream is unknown afterwards; metadata
+/// checks run on whatever was parsed.
 pub fn validate<R: BufRead>(input: R) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut reader = match VotableReader::new(input) {
-        Ok(r) => r,
+        Ok(r) => r.collecting_value_errors(),
         Err(e) => {
             problems.push(from_error(&e));
             return problems;
         }
     };
+    let mut fatal = None;
     for batch in reader.by_ref() {
         if let Err(e) = batch {
-            problems.push(from_error(&e));
+            fatal = Some(from_error(&e));
             break;
         }
     }
+    let value_errors = reader.take_value_errors();
+    problems.extend(value_errors.listed.iter().map(from_error));
+    if value_errors.unlisted > 0 {
+        problem(&mut problems, Severity::Error, format!("{} more bad values, not listed", value_errors.unlisted));
+    }
+    problems.extend(fatal);
     check_metadata(reader.document(), &mut problems);
     problems
 }

@@ -92,3 +92,46 @@ fn malformed_xml_stops_with_its_position() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].line, 6, "{}", errors[0]);
 }
+
+#[test]
+fn every_bad_value_is_reported_with_its_line() {
+    // Plain rows go through the reader's fast path; the CDATA row through its event path.
+    let xml = doc(
+        r#"<FIELD name="a" datatype="int"/><FIELD name="b" datatype="double"/>"#,
+        "<TR><TD>1</TD><TD>1.5</TD></TR>\n\
+         <TR><TD>x</TD><TD>2.5</TD></TR>\n\
+         <TR><TD>3</TD><TD>3.5</TD></TR>\n\
+         <TR><TD>4</TD><TD><![CDATA[four]]></TD></TR>\n\
+         <TR><TD>5.5</TD><TD>five</TD></TR>",
+    );
+    let errors = only(&xml, Severity::Error);
+    let lines: Vec<u64> = errors.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [7, 9, 10, 10], "{errors:?}");
+    assert!(errors[0].message.contains("column 'a'") && errors[0].message.contains("'x'"), "{}", errors[0]);
+    assert!(errors[1].message.contains("'four'"), "{}", errors[1]);
+}
+
+#[test]
+fn rows_with_the_wrong_number_of_cells_do_not_stop_the_check() {
+    let xml = doc(
+        r#"<FIELD name="a" datatype="int"/><FIELD name="b" datatype="int"/>"#,
+        "<TR><TD>1</TD></TR>\n<TR/>\n<TR><TD>1</TD><TD>2</TD><TD>3</TD><TD>4</TD></TR>\n<TR><TD>1</TD><TD>y</TD></TR>",
+    );
+    let errors = only(&xml, Severity::Error);
+    let lines: Vec<u64> = errors.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [6, 7, 8, 9], "{errors:?}");
+    assert!(errors[0].message.contains("row has 1 cells"), "{}", errors[0]);
+    assert!(errors[1].message.contains("row has 0 cells"), "{}", errors[1]);
+    assert!(errors[2].message.contains("more cells"), "{}", errors[2]);
+    assert!(errors[3].message.contains("'y'"), "{}", errors[3]);
+}
+
+#[test]
+fn bad_values_beyond_a_hundred_are_counted() {
+    let rows: Vec<String> = (0..150).map(|i| format!("<TR><TD>bad{i}</TD></TR>")).collect();
+    let xml = doc(r#"<FIELD name="a" datatype="long"/>"#, &rows.join("\n"));
+    let errors = only(&xml, Severity::Error);
+    assert_eq!(errors.len(), 101, "{:?}", &errors[99..]);
+    assert_eq!(errors[99].line, 6 + 99);
+    assert!(errors[100].message.contains("50 more bad values"), "{}", errors[100]);
+}

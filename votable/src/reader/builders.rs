@@ -96,6 +96,23 @@ impl NumericBuilder {
         self.element_validity.append_null();
     }
 
+    /// Undoes the elements pushed since `start_len` by a cell that failed to decode, and closes
+    /// the cell as null instead.
+    pub(crate) fn null_cell_after_error(&mut self, start_len: usize) {
+        match &mut self.values {
+            ElementValues::Bool(b) => b.truncate(start_len),
+            ElementValues::U8(v) => v.truncate(start_len),
+            ElementValues::I16(v) => v.truncate(start_len),
+            ElementValues::I32(v) => v.truncate(start_len),
+            ElementValues::I64(v) => v.truncate(start_len),
+            ElementValues::F32(v) => v.truncate(start_len),
+            ElementValues::F64(v) => v.truncate(start_len),
+        }
+        self.element_validity.truncate(start_len);
+        // Nothing is pushed now, so closing as null cannot fail.
+        let _ = self.end_cell(false, start_len);
+    }
+
     /// Closes a cell whose elements have been pushed. Fixed-size cells with fewer elements are
     /// padded with nulls; more elements than declared is an error.
     pub(crate) fn end_cell(&mut self, valid: bool, start_len: usize) -> Result<(), String> {

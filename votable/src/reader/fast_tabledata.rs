@@ -10,12 +10,13 @@ use std::io::BufRead;
 
 use quick_xml::escape::unescape;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::layout::CellLayout;
 
+use super::ValueErrors;
 use super::builders::ColumnBuilder;
 use super::source::LineCounter;
-use super::tabledata::decode_cell;
+use super::tabledata::{decode_cell, decode_cell_or_null};
 
 /// Outcome of scanning one row.
 enum Scan {
@@ -64,15 +65,29 @@ fn scan_row(buf: &[u8], cells: &mut Vec<Option<(usize, usize)>>) -> Scan {
     }
 }
 
-/// Decodes up to `max` plain rows from the input buffer; returns how many.
+/// The position `skipped` bytes after `start`.
+fn position_after(start: Position, skipped: &[u8]) -> Position {
+    match memchr::memrchr(b'\n', skipped) {
+        Some(last) => Position {
+            line: start.line + memchr::memchr_iter(b'\n', skipped).count() as u64,
+            column: (skipped.len() - last) as u64,
+        },
+        None => Position { line: start.line, column: start.column + skipped.len() as u64 },
+    }
+}
+
+/// Decodes up to `max` plain rows from the input buffer; returns how many. With `value_errors`,
+/// a bad value becomes a null cell and is recorded there instead of ending the read.
 pub(crate) fn read_rows<R: BufRead>(
     xml: &mut quick_xml::Reader<LineCounter<R>>,
     builders: &mut [ColumnBuilder],
     layouts: &[CellLayout],
     cells: &mut Vec<Option<(usize, usize)>>,
+    mut value_errors: Option<&mut ValueErrors>,
     max: usize,
 ) -> Result<usize> {
     let mut stream = xml.stream();
+    let buffer_start = stream.get_ref().position();
     let buf = stream.fill_buf()?;
     let mut consumed = 0;
     let mut rows = 0;
@@ -108,7 +123,12 @@ pub(crate) fn read_rows<R: BufRead>(
             } else {
                 std::borrow::Cow::Borrowed(text)
             };
-            if let Err(message) = decode_cell(builder, layout, &decoded) {
+            if let Some(errors) = value_errors.as_deref_mut() {
+                if let Some(message) = decode_cell_or_null(builder, layout, &decoded) {
+                    let position = position_after(buffer_start, &buf[..consumed + lead]);
+                    errors.push(Error::Value { position: Some(position), column: layout.name.clone(), message });
+                }
+            } else if let Err(message) = decode_cell(builder, layout, &decoded) {
                 stream.consume(consumed + lead);
                 let position = stream.get_ref().position();
                 return Err(Error::Value { position: Some(position), column: layout.name.clone(), message });

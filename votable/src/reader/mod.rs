@@ -27,6 +27,7 @@ mod fixed_rows;
 mod header;
 mod source;
 mod tabledata;
+mod value_errors;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -46,6 +47,7 @@ use binary::{Base64State, ByteBuffer, ExternalStream, Fill, InlineBase64};
 use builders::ColumnBuilder;
 use header::{Attributes, HeaderBuilder, Outcome, check_doctype, resolve_reference};
 use source::LineCounter;
+pub(crate) use value_errors::ValueErrors;
 
 pub(crate) use header::is_votable_namespace;
 
@@ -84,6 +86,8 @@ pub struct VotableReader<R: BufRead> {
     cell_ranges: Vec<Option<(usize, usize)>>,
     /// Whether the last XML event was a tag (not text), which the TABLEDATA fast path needs.
     after_tag: bool,
+    /// Bad TABLEDATA values, when they are collected rather than ending the read.
+    value_errors: Option<ValueErrors>,
 }
 
 /// What a header event led to.
@@ -145,6 +149,7 @@ impl<R: BufRead> VotableReader<R> {
             cell_text: String::new(),
             cell_ranges: Vec::new(),
             after_tag: true,
+            value_errors: None,
         };
         loop {
             match reader.header_event()? {
@@ -169,6 +174,20 @@ impl<R: BufRead> VotableReader<R> {
                 }
             }
         }
+    }
+
+    /// Makes bad TABLEDATA values (a cell that does not parse as its FIELD's datatype, a row
+    /// with too few or too many cells) null cells instead of errors, kept for
+    /// [`Self::take_value_errors`]: validation reports every bad value, not only the first. XML
+    /// faults and binary data errors still end the read, since the position is lost after them.
+    pub(crate) fn collecting_value_errors(mut self) -> Self {
+        self.value_errors = Some(ValueErrors::default());
+        self
+    }
+
+    /// The bad values met so far (see [`Self::collecting_value_errors`]).
+    pub(crate) fn take_value_errors(&mut self) -> ValueErrors {
+        self.value_errors.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Sets the number of rows per batch (at least 1).
@@ -498,6 +517,7 @@ impl<R: BufRead> VotableReader<R> {
                     &mut self.builders,
                     &self.layouts,
                     &mut self.cell_ranges,
+                    self.value_errors.as_mut(),
                     self.batch_size - rows,
                 )?;
                 if rows == self.batch_size {
@@ -519,7 +539,12 @@ impl<R: BufRead> VotableReader<R> {
                     rows += 1;
                 }
                 Event::Empty(e) if e.local_name().as_ref() == "TR" => {
-                    self.check_cell_count(0, offset)?;
+                    self.end_row(0, offset)?;
+                    // Only a reader collecting bad values gets here with FIELDs: the row was
+                    // filled with nulls.
+                    if !self.layouts.is_empty() {
+                        rows += 1;
+                    }
                 }
                 Event::End(e) if e.local_name().as_ref() == "TABLEDATA" => return Ok((rows, true)),
                 Event::Text(_) | Event::Comment(_) => {}
@@ -535,12 +560,21 @@ impl<R: BufRead> VotableReader<R> {
         Ok((rows, false))
     }
 
-    fn check_cell_count(&self, cells: usize, offset: u64) -> Result<()> {
-        if cells != self.layouts.len() {
-            return Err(Error::invalid(
-                Some(self.xml.get_ref().position_of(offset)),
-                format!("row has {cells} cells but the table has {} FIELDs", self.layouts.len()),
-            ));
+    /// Checks a row's cell count at its end. When bad values are collected, a short row is
+    /// completed with nulls (cells beyond the FIELDs were dropped as they came).
+    fn end_row(&mut self, cells: usize, offset: u64) -> Result<()> {
+        // A row with too many cells was refused, or reported, at the first cell too many.
+        if cells >= self.layouts.len() {
+            return Ok(());
+        }
+        let error = Error::invalid(
+            Some(self.xml.get_ref().position_of(offset)),
+            format!("row has {cells} cells but the table has {} FIELDs", self.layouts.len()),
+        );
+        let Some(errors) = self.value_errors.as_mut() else { return Err(error) };
+        errors.push(error);
+        for (builder, layout) in self.builders.iter_mut().zip(&self.layouts).skip(cells) {
+            tabledata::decode_cell_or_null(builder, layout, "");
         }
         Ok(())
     }
@@ -581,7 +615,7 @@ impl<R: BufRead> VotableReader<R> {
                     column += 1;
                 }
                 Event::End(e) if e.local_name().as_ref() == "TR" => {
-                    return self.check_cell_count(column, row_offset);
+                    return self.end_row(column, row_offset);
                 }
                 Event::Text(_) | Event::Comment(_) => {}
                 Event::GeneralRef(_) | Event::CData(_) => {}
@@ -594,18 +628,29 @@ impl<R: BufRead> VotableReader<R> {
     }
 
     fn decode_text_cell(&mut self, column: usize, offset: u64) -> Result<()> {
-        let position = || self.xml.get_ref().position_of(offset);
+        let position = self.xml.get_ref().position_of(offset);
         let (Some(builder), Some(layout)) = (self.builders.get_mut(column), self.layouts.get(column)) else {
-            return Err(Error::invalid(
-                Some(position()),
+            let error = Error::invalid(
+                Some(position),
                 format!("row has more cells than the table's {} FIELDs", self.layouts.len()),
-            ));
+            );
+            return match self.value_errors.as_mut() {
+                // Once per row: the first cell too many.
+                Some(errors) if column == self.layouts.len() => Ok(errors.push(error)),
+                Some(_) => Ok(()),
+                None => Err(error),
+            };
         };
-        tabledata::decode_cell(builder, layout, &self.cell_text).map_err(|message| Error::Value {
-            position: Some(self.xml.get_ref().position_of(offset)),
-            column: layout.name.clone(),
-            message,
-        })
+        let value_error = |message| Error::Value { position: Some(position), column: layout.name.clone(), message };
+        match self.value_errors.as_mut() {
+            Some(errors) => {
+                if let Some(message) = tabledata::decode_cell_or_null(builder, layout, &self.cell_text) {
+                    errors.push(value_error(message));
+                }
+                Ok(())
+            }
+            None => tabledata::decode_cell(builder, layout, &self.cell_text).map_err(value_error),
+        }
     }
 }
 

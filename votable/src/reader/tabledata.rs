@@ -48,6 +48,24 @@ pub(crate) fn decode_cell(builder: &mut ColumnBuilder, layout: &CellLayout, text
     }
 }
 
+/// Like [`decode_cell`], but a value that does not decode becomes a null cell; returns why.
+pub(crate) fn decode_cell_or_null(builder: &mut ColumnBuilder, layout: &CellLayout, text: &str) -> Option<String> {
+    let start = match builder {
+        ColumnBuilder::Numeric(b) => b.values.len(),
+        ColumnBuilder::Text(b) => b.bytes.len(),
+    };
+    let message = decode_cell(builder, layout, text).err()?;
+    match builder {
+        ColumnBuilder::Numeric(b) => b.null_cell_after_error(start),
+        ColumnBuilder::Text(b) => {
+            b.bytes.truncate(start);
+            // The batch held `start` bytes before this cell, so their end offset fits.
+            let _ = b.push_null();
+        }
+    }
+    Some(message)
+}
+
 fn push_bits(b: &mut NumericBuilder, text: &str) -> Result<(), String> {
     let ElementValues::Bool(bits) = &mut b.values else { return Ok(()) };
     for c in text.chars().filter(|c| !c.is_ascii_whitespace()) {
