@@ -636,7 +636,10 @@ impl<R: BufRead> VotableReader<R> {
             );
             return match self.value_errors.as_mut() {
                 // Once per row: the first cell too many.
-                Some(errors) if column == self.layouts.len() => Ok(errors.push(error)),
+                Some(errors) if column == self.layouts.len() => {
+                    errors.push(error);
+                    Ok(())
+                }
                 Some(_) => Ok(()),
                 None => Err(error),
             };
