@@ -8,6 +8,7 @@
 #   crates/astrocloud/bench/run.sh                 # 2,000,000 rows, release build
 #   ROWS=200000 PROFILE=dev crates/astrocloud/bench/run.sh
 #   DACHS_BASE=http://127.0.0.1:8080 crates/astrocloud/bench/run.sh
+#   BIN=/path/to/astrocloud crates/astrocloud/bench/run.sh   # a binary built already
 #
 # Loopback only. Writes to $OUT (default target dir/server-bench): results.json and more.json
 # (ours), dachs.json and dachs-more.json (DaCHS), their logs, ingest.log, compare.md.
@@ -22,9 +23,13 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 OUT="${OUT:-$CARGO_TARGET_DIR/server-bench}"
 mkdir -p "$OUT"
 
-cargo build --locked --profile "$PROFILE" -p astrocloud
-dir=$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")
-bin="$CARGO_TARGET_DIR/$dir/astrocloud"
+if [[ -n "${BIN:-}" ]]; then
+  bin="$BIN"
+else
+  cargo build --locked --profile "$PROFILE" -p astrocloud
+  dir=$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")
+  bin="$CARGO_TARGET_DIR/$dir/astrocloud"
+fi
 
 csv="$OUT/stars-$ROWS.csv"
 [[ -s "$csv" ]] || "$PY" "$here/gen_catalogue.py" --rows "$ROWS" --out "$csv"
