@@ -65,6 +65,7 @@ async fn run(serve_forever: bool, jobs_runtime: tokio::runtime::Handle) -> Resul
             .service(mount("/tap", tap.clone(), MountOptions::default()))
             .service(mount("/scs", cone.clone(), MountOptions::default()))
     })
+    .on_connect(vo_actix::no_delay)
     .workers(1)
     .bind(bind)?;
     let base = format!("http://{}", server.addrs()[0]);

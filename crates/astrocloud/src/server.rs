@@ -173,6 +173,7 @@ pub async fn serve(config: Config, data: DataDir) -> Result<()> {
             .service(vo_actix::mount("/scs", mounted.cone.clone(), mount_options.clone()))
             .service(vo_actix::mount("/oai", mounted.oai.clone(), mount_options.clone()))
     })
+    .on_connect(vo_actix::no_delay)
     .shutdown_timeout(30);
     if config.workers > 0 {
         server = server.workers(config.workers);

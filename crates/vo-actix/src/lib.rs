@@ -34,6 +34,7 @@
 //! # });
 //! ```
 
+pub mod connection;
 pub mod cors;
 mod mount;
 pub mod request;
@@ -43,6 +44,7 @@ use std::sync::Arc;
 
 use actix_web::HttpRequest;
 
+pub use crate::connection::no_delay;
 pub use crate::mount::mount;
 pub use crate::request::to_dali_request;
 pub use crate::response::to_http_response;

@@ -73,6 +73,7 @@ pub struct TestServer {
 impl TestServer {
     pub async fn start(service: Arc<dyn DaliService>, options: MountOptions) -> TestServer {
         let server = HttpServer::new(move || App::new().service(mount(MOUNT, service.clone(), options.clone())))
+            .on_connect(vo_actix::no_delay)
             .workers(2)
             .bind(("127.0.0.1", 0))
             .unwrap();
