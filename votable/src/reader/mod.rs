@@ -628,10 +628,11 @@ impl<R: BufRead> VotableReader<R> {
     }
 
     fn decode_text_cell(&mut self, column: usize, offset: u64) -> Result<()> {
-        let position = self.xml.get_ref().position_of(offset);
+        // Positions are computed only for errors: finding a line costs a scan of recent lines.
+        let position = || self.xml.get_ref().position_of(offset);
         let (Some(builder), Some(layout)) = (self.builders.get_mut(column), self.layouts.get(column)) else {
             let error = Error::invalid(
-                Some(position),
+                Some(position()),
                 format!("row has more cells than the table's {} FIELDs", self.layouts.len()),
             );
             return match self.value_errors.as_mut() {
@@ -644,7 +645,7 @@ impl<R: BufRead> VotableReader<R> {
                 None => Err(error),
             };
         };
-        let value_error = |message| Error::Value { position: Some(position), column: layout.name.clone(), message };
+        let value_error = |message| Error::Value { position: Some(position()), column: layout.name.clone(), message };
         match self.value_errors.as_mut() {
             Some(errors) => {
                 if let Some(message) = tabledata::decode_cell_or_null(builder, layout, &self.cell_text) {
