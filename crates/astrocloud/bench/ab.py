@@ -54,26 +54,9 @@ def request_cases(table, scs):
     return cases
 
 
-def upload_case(server, table, n=10000):
-    """The bench_more.py cross-match: n catalogue positions uploaded inline, matched at 1 arcsec."""
-    status, body, _, _ = bench_more.request(server.base, "POST", server.tap + "/sync", {
-        "REQUEST": "doQuery", "LANG": "ADQL", "RESPONSEFORMAT": "csv", "MAXREC": str(n),
-        "QUERY": f"SELECT TOP {n} source_id, ra, dec FROM {table} WHERE phot_g_mean_mag < 20 ORDER BY source_id"})
-    assert status == 200, body[:300]
-    rows = [line.split(",") for line in body.decode().strip().splitlines()[1:]]
-    upload = bench_more.votable_of((int(r[0]), float(r[1]), float(r[2])) for r in rows)
-    boundary = "astrocloud-ab-boundary"
-    fields = {"REQUEST": "doQuery", "LANG": "ADQL", "RESPONSEFORMAT": "csv", "MAXREC": str(10 * n),
-              "UPLOAD": "mine,param:mine",
-              "QUERY": f"SELECT u.uid, s.source_id FROM TAP_UPLOAD.mine AS u JOIN {table} AS s "
-                       "ON 1=CONTAINS(POINT('ICRS', s.ra, s.dec), CIRCLE('ICRS', u.ra, u.dec, 1.0/3600))"}
-    parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()
-             for k, v in fields.items()]
-    parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"mine\"; filename=\"mine.vot\"\r\n"
-                 "Content-Type: application/x-votable+xml\r\n\r\n".encode() + upload + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    payload = b"".join(parts)
-    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+def upload_case(server, n=10000):
+    """bench_more.py's cross-match: n catalogue positions uploaded inline, matched at 1 arcsec."""
+    _, _, payload, headers = bench_more.xmatch_upload(server, n)
 
     def run(s):
         status, body, elapsed, _ = bench_more.request(s.base, "POST", s.tap + "/sync", body=payload, headers=headers)
@@ -133,7 +116,7 @@ def main():
     b = SimpleNamespace(base=args.b, tap=args.tap, scs=scs, table=args.table)
 
     print("medians: times in ms, throughput per second", flush=True)
-    timed = request_cases(args.table, scs) + [upload_case(a, args.table)]
+    timed = request_cases(args.table, scs) + [upload_case(a)]
     times = [alternate(label, fn, a, b, args.rounds, args.per_round, 1e3) for label, fn in timed]
     rates = [alternate(label, fn, a, b, args.throughput_rounds, 1, 1)
              for label, fn in throughput_cases(args.wrk_seconds)]

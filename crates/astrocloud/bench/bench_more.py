@@ -169,9 +169,10 @@ def votable_of(rows):
     return "\n".join(lines).encode()
 
 
-def tap_upload_xmatch(a, n, reps):
-    # The same n catalogue positions for every server: the brightest n by source_id order of a
-    # deterministic subset.
+def xmatch_upload(a, n):
+    """The cross-match request: n catalogue positions (the first n by source_id of a fixed
+    subset, the same for every server) as an inline VOTable upload, matched with the table at
+    1 arcsec. Returns (rows uploaded, upload bytes, multipart body, headers)."""
     status, body, _, _ = request(a.base, "POST", a.tap + "/sync", {
         "REQUEST": "doQuery", "LANG": "ADQL", "RESPONSEFORMAT": "csv", "MAXREC": str(n),
         "QUERY": f"SELECT TOP {n} source_id, ra, dec FROM {a.table} WHERE phot_g_mean_mag < 20 ORDER BY source_id"})
@@ -191,6 +192,11 @@ def tap_upload_xmatch(a, n, reps):
     parts.append(f"--{boundary}--\r\n".encode())
     payload = b"".join(parts)
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    return rows, upload, payload, headers
+
+
+def tap_upload_xmatch(a, n, reps):
+    rows, upload, payload, headers = xmatch_upload(a, n)
     # DaCHS refuses uploads to /sync ("Would only accept 0 bytes of upload here"): such a server
     # is measured through /async, with the same multipart body, as its users must.
     status, body, _, _ = request(a.base, "POST", a.tap + "/sync", body=payload, headers=headers)

@@ -23,13 +23,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 OUT="${OUT:-$CARGO_TARGET_DIR/ingest-bench}"
 mkdir -p "$OUT"
 
-if [[ $# -ge 1 ]]; then
-  bin="$1"
-else
-  cargo build --locked --profile "$PROFILE" -p astrocloud
-  dir=$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")
-  bin="$CARGO_TARGET_DIR/$dir/astrocloud"
-fi
+source "$here/lib.sh"
+astrocloud_binary "${1:-}"
+bin="$BIN_PATH"
 [[ -x "$bin" ]] || { echo "no astrocloud binary at $bin" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 

@@ -17,3 +17,16 @@ start_server() {
   cat "$log" >&2
   return 1
 }
+
+# astrocloud_binary [GIVEN]: sets BIN_PATH to GIVEN when it is set, else builds the server with
+# $PROFILE (cargo's output on stderr) into $CARGO_TARGET_DIR and sets BIN_PATH to the result.
+astrocloud_binary() {
+  if [[ -n "${1:-}" ]]; then
+    BIN_PATH="$1"
+  else
+    cargo build --locked --profile "$PROFILE" -p astrocloud
+    local dir
+    dir=$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")
+    BIN_PATH="$CARGO_TARGET_DIR/$dir/astrocloud"
+  fi
+}

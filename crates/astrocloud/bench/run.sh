@@ -23,13 +23,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 OUT="${OUT:-$CARGO_TARGET_DIR/server-bench}"
 mkdir -p "$OUT"
 
-if [[ -n "${BIN:-}" ]]; then
-  bin="$BIN"
-else
-  cargo build --locked --profile "$PROFILE" -p astrocloud
-  dir=$([[ "$PROFILE" == dev ]] && echo debug || echo "$PROFILE")
-  bin="$CARGO_TARGET_DIR/$dir/astrocloud"
-fi
+source "$here/lib.sh"
+astrocloud_binary "${BIN:-}"
+bin="$BIN_PATH"
 
 csv="$OUT/stars-$ROWS.csv"
 [[ -s "$csv" ]] || "$PY" "$here/gen_catalogue.py" --rows "$ROWS" --out "$csv"
@@ -42,7 +38,6 @@ echo "== ingest $ROWS rows (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
 tail -3 "$OUT/ingest.log"
 grep -E "Elapsed|Maximum resident" "$OUT/ingest.time"
 
-source "$here/lib.sh"
 start_server "$bin" "$data" "$OUT/server.log"
 pid=$SERVER_PID
 url=$SERVER_URL
